@@ -125,7 +125,10 @@ export interface Connector {
     options: OperationOptions,
   ): Promise<Uint8Array>;
   /** Computes HMAC-SHA256 of `message` with the named key. */
-  mac(request: { name: string; message: Uint8Array }, options: OperationOptions): Promise<Uint8Array>;
+  mac(
+    request: { name: string; message: Uint8Array },
+    options: OperationOptions,
+  ): Promise<Uint8Array>;
   version(options: OperationOptions): Promise<VersionInfo>;
   status(options: OperationOptions): Promise<EndpointStatus[]>;
   /** Releases sockets and timers. Optional. */

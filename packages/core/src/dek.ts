@@ -46,14 +46,14 @@ export class DataKey implements DataKeyFields {
     this.#plaintext = undefined;
   }
 
-  /** Returns the fields MinIO's `DEK.MarshalText` writes, without the plaintext. */
+  /**
+   * Returns the fields MinIO's `DEK.MarshalText` writes, in its order and without the plaintext.
+   * `encodeDataKeyText` gives the exact bytes, including Go's HTML escapes in the key id.
+   */
   toJSON(): { keyid: string; version?: number; ciphertext: string } {
-    const json: { keyid: string; version?: number; ciphertext: string } = {
-      keyid: this.keyId,
-      ciphertext: toBase64(this.ciphertext),
-    };
-    if (this.version !== 0) json.version = this.version;
-    return json;
+    const ciphertext = toBase64(this.ciphertext);
+    if (this.version === 0) return { keyid: this.keyId, ciphertext };
+    return { keyid: this.keyId, version: this.version, ciphertext };
   }
 
   toString(): string {
@@ -101,15 +101,22 @@ export function decodeDataKeyText(text: string): DataKey {
   }
   if (
     version !== undefined &&
-    (typeof version !== 'number' || !Number.isInteger(version) || version < 0 || version > 0xffffffff)
+    (typeof version !== 'number' ||
+      !Number.isInteger(version) ||
+      version < 0 ||
+      version > 0xffffffff)
   ) {
-    throw new InvalidResponseError('invalid data key text: "version" must be an unsigned 32-bit integer');
+    throw new InvalidResponseError(
+      'invalid data key text: "version" must be an unsigned 32-bit integer',
+    );
   }
   let bytes: Uint8Array = new Uint8Array(0);
   if (ciphertext !== undefined && ciphertext !== null) {
     const decoded = typeof ciphertext === 'string' ? fromBase64(ciphertext) : undefined;
     if (!decoded) {
-      throw new InvalidResponseError('invalid data key text: "ciphertext" must be padded standard base64');
+      throw new InvalidResponseError(
+        'invalid data key text: "ciphertext" must be padded standard base64',
+      );
     }
     bytes = decoded;
   }

@@ -37,7 +37,11 @@ export interface KmsCallEvent {
 /** The channel object, for `subscribe`/`unsubscribe`. */
 export const kmsCallChannel = diagnosticsChannel.channel(KMS_CALL_CHANNEL);
 
-/** Calls `listener` for every finished KMS call until the returned function is called. */
+/**
+ * Calls `listener` for every finished KMS call until the returned function is called. The listener
+ * runs synchronously inside the call and must not throw: Node reports a subscriber's exception as
+ * an uncaught exception on the next tick.
+ */
 export function subscribeKmsCalls(listener: (event: KmsCallEvent) => void): () => void {
   const handler = (message: unknown) => listener(message as KmsCallEvent);
   diagnosticsChannel.subscribe(KMS_CALL_CHANNEL, handler);

@@ -93,7 +93,10 @@ export function isPresent(env: Env, name: string): boolean {
 export function requireEnv(env: Env, name: string, hint = ''): string {
   const value = env[name];
   if (value === undefined) {
-    throw new KmsConfigurationError(`missing environment variable ${name}${hint ? `: ${hint}` : ''}`, [name]);
+    throw new KmsConfigurationError(
+      `missing environment variable ${name}${hint ? `: ${hint}` : ''}`,
+      [name],
+    );
   }
   return value;
 }
@@ -106,7 +109,10 @@ export function readEnvSecret(env: Env, name: string): string | undefined {
   const file = env[`${name}_FILE`];
   if (file === undefined || file === '') return env[name];
   if (env[name] !== undefined) {
-    throw new KmsConfigurationError(`both ${name} and ${name}_FILE are set: keep only one`, [name, `${name}_FILE`]);
+    throw new KmsConfigurationError(`both ${name} and ${name}_FILE are set: keep only one`, [
+      name,
+      `${name}_FILE`,
+    ]);
   }
   try {
     return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
@@ -141,7 +147,10 @@ function expandEllipses(pattern: string, variable: string): string[] {
   const match = ELLIPSIS.exec(pattern);
   if (!match) {
     if (pattern.includes('...')) {
-      throw new KmsConfigurationError(`invalid ellipsis pattern ${JSON.stringify(pattern)} in ${variable}: use a form like {1...3}`, [variable]);
+      throw new KmsConfigurationError(
+        `invalid ellipsis pattern ${JSON.stringify(pattern)} in ${variable}: use a form like {1...3}`,
+        [variable],
+      );
     }
     return [pattern];
   }
@@ -167,7 +176,12 @@ function expandRange(from: string, to: string, pattern: string, variable: string
   const start = Number.parseInt(from, radix);
   const end = Number.parseInt(to, radix);
   if (end < start || end - start > 10_000) throw invalid();
-  const width = from.length > 1 && from.startsWith('0') ? from.length : to.length > 1 && to.startsWith('0') ? to.length : 0;
+  const width =
+    from.length > 1 && from.startsWith('0')
+      ? from.length
+      : to.length > 1 && to.startsWith('0')
+        ? to.length
+        : 0;
   const values: string[] = [];
   for (let n = start; n <= end; n++) values.push(n.toString(radix).padStart(width, '0'));
   return values;

@@ -62,7 +62,11 @@ export class KmsError extends Error {
 
   /** Reports whether `error` is a `KmsError` of any installed copy of `@kmskit/core`. */
   static isInstance(error: unknown): error is KmsError {
-    return typeof error === 'object' && error !== null && (error as { [MARKER]?: unknown })[MARKER] === true;
+    return (
+      typeof error === 'object' &&
+      error !== null &&
+      (error as { [MARKER]?: unknown })[MARKER] === true
+    );
   }
 
   /** Returns the MinIO admin API form `{ Code, Message }`, without the cause. */
@@ -83,7 +87,9 @@ export class KeyNotFoundError extends KmsError {
     super({
       code: 'kms:KeyNotFound',
       status: 404,
-      message: options.message ?? `key '${keyName}' does not exist: create it first or use an existing key name`,
+      message:
+        options.message ??
+        `key '${keyName}' does not exist: create it first or use an existing key name`,
       cause: options.cause,
     });
     this.name = 'KeyNotFoundError';
@@ -171,7 +177,10 @@ export class KmsTimeoutError extends KmsError {
 
 /** The caller aborted the call through its `AbortSignal` (`kms:Canceled`, 499). */
 export class CanceledError extends KmsError {
-  constructor(message = 'the KMS call was canceled by its AbortSignal', options: { cause?: unknown } = {}) {
+  constructor(
+    message = 'the KMS call was canceled by its AbortSignal',
+    options: { cause?: unknown } = {},
+  ) {
     super({ code: 'kms:Canceled', status: 499, message, cause: options.cause });
     this.name = 'CanceledError';
   }
@@ -221,7 +230,10 @@ const FAILED_CODES: Record<KmsOperation, { code: KmsErrorCode; text: string }> =
   createKey: { code: 'kms:KeyCreationFailed', text: 'failed to create KMS key' },
   deleteKey: { code: 'kms:KeyDeletionFailed', text: 'failed to delete KMS key' },
   listKeys: { code: 'kms:KeyListingFailed', text: 'failed to list keys at the KMS' },
-  generateKey: { code: 'kms:KeyGenerationFailed', text: 'failed to generate data key with KMS key' },
+  generateKey: {
+    code: 'kms:KeyGenerationFailed',
+    text: 'failed to generate data key with KMS key',
+  },
   decrypt: { code: 'kms:DecryptionFailed', text: 'failed to decrypt ciphertext with KMS key' },
   mac: { code: 'kms:MACFailed', text: 'failed to compute MAC with KMS key' },
   version: { code: 'kms:InternalError', text: 'failed to read the KMS version' },

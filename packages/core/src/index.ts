@@ -9,8 +9,19 @@ export type {
   VersionInfo,
 } from './connector.js';
 export { type Context, decodeContext, encodeContext, encodeContextEntries } from './context.js';
-export { DataKey, type DataKeyFields, decodeDataKeyText, encodeDataKeyText, goJsonString } from './dek.js';
-export { KMS_CALL_CHANNEL, type KmsCallEvent, kmsCallChannel, subscribeKmsCalls } from './diagnostics.js';
+export {
+  DataKey,
+  type DataKeyFields,
+  decodeDataKeyText,
+  encodeDataKeyText,
+  goJsonString,
+} from './dek.js';
+export {
+  KMS_CALL_CHANNEL,
+  type KmsCallEvent,
+  kmsCallChannel,
+  subscribeKmsCalls,
+} from './diagnostics.js';
 export { equalBytes, fromBase64, fromBase64UrlRaw, toBase64, toBase64UrlRaw } from './encoding.js';
 export {
   detectKmsKind,
@@ -48,8 +59,8 @@ export {
   KMS_OPERATIONS,
   LATENCY_BUCKETS_MS,
   latencyBucket,
-  type MetricsSnapshot,
   MetricsRecorder,
+  type MetricsSnapshot,
   type OperationMetrics,
   toMinioMetricsJSON,
 } from './metrics.js';

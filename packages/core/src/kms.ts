@@ -26,7 +26,7 @@ import {
   KmsTimeoutError,
   operationFailed,
 } from './errors.js';
-import { type CallOutcome, type MetricsSnapshot, MetricsRecorder } from './metrics.js';
+import { type CallOutcome, MetricsRecorder, type MetricsSnapshot } from './metrics.js';
 
 /** Options of `createKMS`. */
 export interface KmsOptions {
@@ -91,7 +91,9 @@ export class KMS {
     assertConnector(options.connector);
     const timeoutMs = options.timeoutMs ?? 30_000;
     if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
-      throw new RangeError(`createKMS: option \`timeoutMs\` must be 0 or a positive number of milliseconds, got ${timeoutMs}`);
+      throw new RangeError(
+        `createKMS: option \`timeoutMs\` must be 0 or a positive number of milliseconds, got ${timeoutMs}`,
+      );
     }
     const defaultKeyId = options.defaultKeyId ?? options.connector.defaultKeyId ?? '';
     if (typeof defaultKeyId !== 'string') {
@@ -143,8 +145,14 @@ export class KMS {
         { prefix: prefix === '*' ? '' : prefix, continueAt, limit },
         operation,
       );
-      if (!page || !Array.isArray(page.names) || page.names.some((name) => typeof name !== 'string')) {
-        throw new InvalidResponseError(`listKeys: the ${this.type} connector returned no list of names`);
+      if (
+        !page ||
+        !Array.isArray(page.names) ||
+        page.names.some((name) => typeof name !== 'string')
+      ) {
+        throw new InvalidResponseError(
+          `listKeys: the ${this.type} connector returned no list of names`,
+        );
       }
       return { names: page.names, continueAt: page.continueAt ?? '' };
     });
@@ -164,18 +172,30 @@ export class KMS {
       const name = this.#nameOrDefault(request.name, 'generateKey');
       const associatedData = encodeContext(request.context);
       const key = await this.#connector.generateKey({ name, associatedData }, operation);
-      if (!key || !(key.plaintext instanceof Uint8Array) || key.plaintext.length !== DATA_KEY_LENGTH) {
-        const length = key?.plaintext instanceof Uint8Array ? `${key.plaintext.length} bytes` : 'no bytes';
+      if (
+        !key ||
+        !(key.plaintext instanceof Uint8Array) ||
+        key.plaintext.length !== DATA_KEY_LENGTH
+      ) {
+        const length =
+          key?.plaintext instanceof Uint8Array ? `${key.plaintext.length} bytes` : 'no bytes';
         throw new InvalidResponseError(
           `invalid data key for key '${name}': the KMS returned a plaintext of ${length}, expected ${DATA_KEY_LENGTH}`,
         );
       }
       if (!(key.ciphertext instanceof Uint8Array) || key.ciphertext.length === 0) {
         key.plaintext.fill(0);
-        throw new InvalidResponseError(`invalid data key for key '${name}': the KMS returned an empty ciphertext`);
+        throw new InvalidResponseError(
+          `invalid data key for key '${name}': the KMS returned an empty ciphertext`,
+        );
       }
       const version = key.version ?? 0;
-      return new DataKey({ keyId: name, version, plaintext: key.plaintext, ciphertext: key.ciphertext });
+      return new DataKey({
+        keyId: name,
+        version,
+        plaintext: key.plaintext,
+        ciphertext: key.ciphertext,
+      });
     });
   }
 
@@ -194,22 +214,34 @@ export class KMS {
       const ciphertext = requireBytes(request.ciphertext, 'decrypt', 'ciphertext');
       const version = request.version ?? 0;
       if (!Number.isInteger(version) || version < 0 || version > MAX_UINT32) {
-        throw rangeError(`decrypt: \`version\` must be an integer from 0 to ${MAX_UINT32}, got ${version}`);
+        throw rangeError(
+          `decrypt: \`version\` must be an integer from 0 to ${MAX_UINT32}, got ${version}`,
+        );
       }
       if (ciphertext.length === 0) {
-        throw new InvalidCiphertextError(`invalid ciphertext for key '${name}': it is empty`, { reason: 'malformed' });
+        throw new InvalidCiphertextError(`invalid ciphertext for key '${name}': it is empty`, {
+          reason: 'malformed',
+        });
       }
       const associatedData = encodeContext(request.context);
-      const plaintext = await this.#connector.decrypt({ name, version, ciphertext, associatedData }, operation);
+      const plaintext = await this.#connector.decrypt(
+        { name, version, ciphertext, associatedData },
+        operation,
+      );
       if (!(plaintext instanceof Uint8Array)) {
-        throw new InvalidResponseError(`decrypt: the ${this.type} connector returned no plaintext for key '${name}'`);
+        throw new InvalidResponseError(
+          `decrypt: the ${this.type} connector returned no plaintext for key '${name}'`,
+        );
       }
       return plaintext;
     });
   }
 
   /** Computes HMAC-SHA256 of `message` with `name`, or with the default key when `name` is empty. */
-  mac(request: { name?: string; message: Uint8Array }, options: CallOptions = {}): Promise<Uint8Array> {
+  mac(
+    request: { name?: string; message: Uint8Array },
+    options: CallOptions = {},
+  ): Promise<Uint8Array> {
     return this.#call('mac', options, async (operation) => {
       const name = this.#nameOrDefault(request?.name, 'mac');
       const message = requireBytes(request.message, 'mac', 'message');
@@ -265,7 +297,11 @@ export class KMS {
     return requireName(name, operation);
   }
 
-  async #call<T>(operation: KmsOperation, options: CallOptions, run: (options: OperationOptions) => Promise<T>): Promise<T> {
+  async #call<T>(
+    operation: KmsOperation,
+    options: CallOptions,
+    run: (options: OperationOptions) => Promise<T>,
+  ): Promise<T> {
     const startTime = Date.now();
     const started = performance.now();
     const attempts: EndpointAttempt[] = [];
@@ -280,19 +316,24 @@ export class KMS {
     aborted.catch(() => {});
 
     const cancel = () => {
-      const error = new CanceledError(`${operation} was canceled by its AbortSignal`, { cause: callerSignal?.reason });
+      const error = new CanceledError(`${operation} was canceled by its AbortSignal`, {
+        cause: callerSignal?.reason,
+      });
       controller.abort(error);
       settle?.(error);
     };
     try {
-      if (callerSignal?.aborted) throw new CanceledError(`${operation} was canceled before it started`);
+      if (callerSignal?.aborted)
+        throw new CanceledError(`${operation} was canceled before it started`);
       if (callerSignal) {
         callerSignal.addEventListener('abort', cancel, { once: true });
         removeListener = () => callerSignal.removeEventListener('abort', cancel);
       }
       if (this.#timeoutMs > 0) {
         timer = setTimeout(() => {
-          const error = new KmsTimeoutError(`${operation} timed out after ${this.#timeoutMs} ms: raise \`timeoutMs\` or check the KMS endpoints`);
+          const error = new KmsTimeoutError(
+            `${operation} timed out after ${this.#timeoutMs} ms: raise \`timeoutMs\` or check the KMS endpoints`,
+          );
           controller.abort(error);
           settle?.(error);
         }, this.#timeoutMs);
@@ -319,7 +360,9 @@ export class KMS {
   #classify(operation: KmsOperation, caught: unknown, signal: AbortSignal): unknown {
     if (signal.aborted && KmsError.isInstance(signal.reason)) return signal.reason;
     if (KmsError.isInstance(caught) || isOptionError(caught)) return caught;
-    return operationFailed(operation, `the ${this.type} connector failed unexpectedly`, { cause: caught });
+    return operationFailed(operation, `the ${this.type} connector failed unexpectedly`, {
+      cause: caught,
+    });
   }
 
   #finish(
@@ -346,11 +389,7 @@ export class KMS {
       event.errorCode = error.code;
       event.status = error.status;
     }
-    try {
-      kmsCallChannel.publish(event);
-    } catch {
-      // A subscriber's failure must not fail the KMS call.
-    }
+    kmsCallChannel.publish(event);
   }
 }
 
@@ -381,24 +420,31 @@ function outcomeOf(error: unknown): CallOutcome {
 
 function requireName(name: unknown, operation: KmsOperation): string {
   if (typeof name !== 'string') {
-    throw optionError(`${operation}: \`name\` must be a string, got ${name === null ? 'null' : typeof name}`);
+    throw optionError(
+      `${operation}: \`name\` must be a string, got ${name === null ? 'null' : typeof name}`,
+    );
   }
   if (name === '') {
-    throw new InvalidKeyNameError(`${operation}: the key name is empty: pass the name of a KMS key`);
+    throw new InvalidKeyNameError(
+      `${operation}: the key name is empty: pass the name of a KMS key`,
+    );
   }
   return name;
 }
 
 function requireBytes(value: unknown, operation: KmsOperation, field: string): Uint8Array {
   if (!(value instanceof Uint8Array)) {
-    throw optionError(`${operation}: \`${field}\` must be a Uint8Array, got ${value === null ? 'null' : typeof value}`);
+    throw optionError(
+      `${operation}: \`${field}\` must be a Uint8Array, got ${value === null ? 'null' : typeof value}`,
+    );
   }
   return value;
 }
 
 function optionalString(value: unknown, field: string): string {
   if (value === undefined) return '';
-  if (typeof value !== 'string') throw optionError(`listKeys: \`${field}\` must be a string, got ${typeof value}`);
+  if (typeof value !== 'string')
+    throw optionError(`listKeys: \`${field}\` must be a string, got ${typeof value}`);
   return value;
 }
 
@@ -415,9 +461,20 @@ function assertConnector(connector: unknown): asserts connector is Connector {
   if (typeof candidate.type !== 'string' || candidate.type === '') {
     throw new TypeError('createKMS: the connector must have a non-empty string `type`');
   }
-  for (const method of ['createKey', 'deleteKey', 'listKeys', 'generateKey', 'decrypt', 'mac', 'version', 'status'] as const) {
+  for (const method of [
+    'createKey',
+    'deleteKey',
+    'listKeys',
+    'generateKey',
+    'decrypt',
+    'mac',
+    'version',
+    'status',
+  ] as const) {
     if (typeof candidate[method] !== 'function') {
-      throw new TypeError(`createKMS: the ${candidate.type} connector does not implement \`${method}\``);
+      throw new TypeError(
+        `createKMS: the ${candidate.type} connector does not implement \`${method}\``,
+      );
     }
   }
   if (typeof candidate.capabilities !== 'object' || candidate.capabilities === null) {

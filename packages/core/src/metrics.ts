@@ -71,7 +71,8 @@ export class MetricsRecorder {
     for (const target of [metrics, this.#total]) {
       target[outcome]++;
       if (outcome === 'canceled') continue;
-      for (let i = latencyBucket(milliseconds); i < target.latency.length; i++) target.latency[i]!++;
+      for (let i = latencyBucket(milliseconds); i < target.latency.length; i++)
+        target.latency[i]!++;
     }
   }
 
@@ -90,7 +91,9 @@ export class MetricsRecorder {
  * strings.
  */
 export function toMinioMetricsJSON(metrics: Omit<OperationMetrics, 'canceled'>): string {
-  const buckets = LATENCY_BUCKETS_MS.map((bound, index) => [String(bound * 1_000_000), metrics.latency[index] ?? 0] as const)
+  const buckets = LATENCY_BUCKETS_MS.map(
+    (bound, index) => [String(bound * 1_000_000), metrics.latency[index] ?? 0] as const,
+  )
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([bound, count]) => `"${bound}":${count}`)
     .join(',');
@@ -98,7 +101,13 @@ export function toMinioMetricsJSON(metrics: Omit<OperationMetrics, 'canceled'>):
 }
 
 function emptyMetrics(): OperationMetrics {
-  return { success: 0, error: 0, failure: 0, canceled: 0, latency: LATENCY_BUCKETS_MS.map(() => 0) };
+  return {
+    success: 0,
+    error: 0,
+    failure: 0,
+    canceled: 0,
+    latency: LATENCY_BUCKETS_MS.map(() => 0),
+  };
 }
 
 function copyMetrics(metrics: OperationMetrics): OperationMetrics {

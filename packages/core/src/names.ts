@@ -13,7 +13,10 @@ const MAX_SHOWN = 100;
  * @param kind what the name is, for the message: `key` or `enclave`.
  * @throws {InvalidKeyNameError} naming the value and the rule.
  */
-export function assertValidName(name: unknown, kind: 'key' | 'enclave' = 'key'): asserts name is string {
+export function assertValidName(
+  name: unknown,
+  kind: 'key' | 'enclave' = 'key',
+): asserts name is string {
   if (typeof name !== 'string') {
     throw new InvalidKeyNameError(`invalid ${kind} name: expected a string, got ${typeof name}`);
   }

@@ -6,12 +6,12 @@
 
 import type { Connector } from './connector.js';
 import {
+  detectKmsKind,
   type Env,
-  KMS_KIND_PACKAGES,
   KMS_ENV_VARIABLES,
+  KMS_KIND_PACKAGES,
   KmsConfigurationError,
   type KmsKind,
-  detectKmsKind,
 } from './env.js';
 import { KMS, type KmsOptions } from './kms.js';
 
@@ -49,8 +49,14 @@ export class ConnectorRegistry {
    * @throws {TypeError} when the definition is malformed or its type is registered already.
    */
   register<Options>(definition: ConnectorDefinition<Options>): this {
-    if (typeof definition !== 'object' || definition === null || typeof definition.create !== 'function') {
-      throw new TypeError('register: expected a connector definition with a `type` and a `create` function');
+    if (
+      typeof definition !== 'object' ||
+      definition === null ||
+      typeof definition.create !== 'function'
+    ) {
+      throw new TypeError(
+        'register: expected a connector definition with a `type` and a `create` function',
+      );
     }
     if (typeof definition.type !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/.test(definition.type)) {
       throw new TypeError(
@@ -58,7 +64,9 @@ export class ConnectorRegistry {
       );
     }
     if (this.#definitions.has(definition.type)) {
-      throw new TypeError(`register: a connector of type '${definition.type}' is registered already`);
+      throw new TypeError(
+        `register: a connector of type '${definition.type}' is registered already`,
+      );
     }
     this.#definitions.set(definition.type, definition as ConnectorDefinition<unknown>);
     return this;
@@ -98,7 +106,9 @@ export class ConnectorRegistry {
   async createFromEnv(env: Env = process.env, kmsOptions: RegistryKmsOptions = {}): Promise<KMS> {
     const definition = this.#definitionFromEnv(env);
     if (!definition.fromEnv) {
-      throw new KmsConfigurationError(`the '${definition.type}' connector cannot be configured from environment variables`);
+      throw new KmsConfigurationError(
+        `the '${definition.type}' connector cannot be configured from environment variables`,
+      );
     }
     const options = definition.fromEnv(env);
     const connector = await definition.create(options);
@@ -111,7 +121,9 @@ export class ConnectorRegistry {
 
     const kind = detectKmsKind(env);
     if (!kind) {
-      const names = Object.values(KMS_ENV_VARIABLES).map((group) => group[0]).join(', ');
+      const names = Object.values(KMS_ENV_VARIABLES)
+        .map((group) => group[0])
+        .join(', ');
       throw new KmsConfigurationError(`no KMS configured: set one of ${names}`);
     }
     const definition = [...this.#definitions.values()].find((candidate) => candidate.kind === kind);

@@ -1,0 +1,1 @@
+export { createTestPki, type IssueOptions, type TestCertificate, type TestPki } from './certs.js';

@@ -1,0 +1,91 @@
+/**
+ * Builds the `KMS` that every command uses: from MinIO's environment variables through a
+ * connector registry, or, when no KMS variable is set, from the default builtin key file.
+ */
+
+import { builtinConnector } from '@kmskit/conn-builtin';
+import {
+  CONNECTOR_TYPE_VARIABLE,
+  type ConnectorRegistry,
+  createConnectorRegistry,
+  detectKmsKind,
+  type Env,
+  isPresent,
+  type KMS,
+  KMS_ENV_VARIABLES,
+} from '@kmskit/core';
+import { keyFilePermissionWarning, loadOrCreateKeyFile } from './key-file.js';
+
+/** A KMS client and a description of where its configuration came from. */
+export interface ConfiguredKms {
+  kms: KMS;
+  /** Such as `key file /home/me/.config/kmskit/builtin.key` or `MINIO_KMS_SECRET_KEY`. */
+  source: string;
+}
+
+/** Creates a registry with every connector the CLI ships. */
+export function createCliRegistry(): ConnectorRegistry {
+  return createConnectorRegistry().register(builtinConnector);
+}
+
+/**
+ * Creates the KMS the environment configures. The order is: `KMSKIT_CONNECTOR`, the MinKMS, KES
+ * or builtin variables (MinIO's rules, two kinds at once is an error), and finally the default
+ * key file, which is created on first use. Notices and warnings go to `notice`.
+ *
+ * `MINIO_KMS_SECRET_KEY` wins over `MINIO_KMS_SECRET_KEY_FILE` when both are set, with a warning,
+ * because MinIO itself refuses to start with both.
+ *
+ * @throws {KmsConfigurationError} for invalid or conflicting variables.
+ */
+export async function createConfiguredKms(
+  env: Env,
+  notice: (text: string) => void,
+  registry: ConnectorRegistry = createCliRegistry(),
+): Promise<ConfiguredKms> {
+  if (env[CONNECTOR_TYPE_VARIABLE]) {
+    return {
+      kms: await registry.createFromEnv(env),
+      source: `${CONNECTOR_TYPE_VARIABLE}=${env[CONNECTOR_TYPE_VARIABLE]}`,
+    };
+  }
+
+  const kind = detectKmsKind(env);
+  if (kind === 'builtin') {
+    const both =
+      isPresent(env, 'MINIO_KMS_SECRET_KEY') && isPresent(env, 'MINIO_KMS_SECRET_KEY_FILE');
+    if (both) {
+      notice(
+        'warning: both MINIO_KMS_SECRET_KEY and MINIO_KMS_SECRET_KEY_FILE are set: using MINIO_KMS_SECRET_KEY (MinIO refuses to start with both)',
+      );
+      const { MINIO_KMS_SECRET_KEY_FILE: _ignored, ...rest } = env;
+      return { kms: await registry.createFromEnv(rest), source: 'MINIO_KMS_SECRET_KEY' };
+    }
+    const source = isPresent(env, 'MINIO_KMS_SECRET_KEY')
+      ? 'MINIO_KMS_SECRET_KEY'
+      : `MINIO_KMS_SECRET_KEY_FILE (${env.MINIO_KMS_SECRET_KEY_FILE})`;
+    return { kms: await registry.createFromEnv(env), source };
+  }
+  if (kind) {
+    const variable = KMS_ENV_VARIABLES[kind][0]!;
+    return { kms: await registry.createFromEnv(env), source: `${variable}=${env[variable] ?? ''}` };
+  }
+
+  const file = await loadOrCreateKeyFile(env);
+  if (file.created) notice(`created a new builtin key at ${file.path} (mode 0600)`);
+  const warning = keyFilePermissionWarning(file);
+  if (warning) notice(warning);
+  try {
+    const kms = await createBuiltinKms(file.secretKey, registry);
+    return { kms, source: `key file ${file.path}` };
+  } catch (error) {
+    throw new Error(`the key file ${file.path} is invalid: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Creates a builtin KMS from a MINIO_KMS_SECRET_KEY value, such as one of the demo's MinIO keys.
+ */
+export function createBuiltinKms(secretKey: string, registry: ConnectorRegistry): Promise<KMS> {
+  return registry.create('builtin', { secretKey });
+}

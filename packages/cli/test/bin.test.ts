@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { isolatedEnv } from './helpers.js';
+
+const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+
+interface ChildResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `kmskit` binary with a clean environment plus `env`. */
+function runBin(args: string[], env: Record<string, string | undefined>): Promise<ChildResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { PATH: process.env.PATH, ...env }, timeout: 20_000 },
+      (error, stdout, stderr) => {
+        const status = error ? ((error as { code?: number }).code ?? null) : 0;
+        resolve({ status: typeof status === 'number' ? status : null, stdout, stderr });
+      },
+    );
+  });
+}
+
+describe('kmskit binary', () => {
+  beforeAll(() => {
+    if (!existsSync(BIN))
+      throw new Error(`${BIN} is missing: run 'npm run build -w @kmskit/cli' first`);
+  });
+
+  it('starts with a node shebang', () => {
+    expect(readFileSync(BIN, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(statSync(BIN).mode & 0o111).not.toBe(0);
+  });
+
+  it('prints help', async () => {
+    const result = await runBin(['--help'], await isolatedEnv());
+
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Usage: kmskit <command>');
+    expect(result.stderr).toBe('');
+  });
+
+  it('runs the demo', async () => {
+    const env = await isolatedEnv();
+    const result = await runBin(['demo'], env);
+
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('16 of 16 steps ok');
+    expect(result.stderr).toBe(
+      `kmskit: created a new builtin key at ${env.KMSKIT_CONFIG_DIR}/builtin.key (mode 0600)\n`,
+    );
+  });
+
+  it('exits 2 on a usage error', async () => {
+    const result = await runBin(['key', 'create'], await isolatedEnv());
+
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      "kmskit: key create: missing <name>; run 'kmskit key create --help'\n",
+    );
+  });
+
+  it('exits 1 on a KMS error', async () => {
+    const env = await isolatedEnv();
+    const result = await runBin(['dek', 'decrypt', 'kmskit-default-key', 'AAAA'], env);
+
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/created a new builtin key/);
+    expect(lines[1]).toMatch(/^kmskit: .*\(kms:InvalidCiphertextException\)$/);
+  });
+});

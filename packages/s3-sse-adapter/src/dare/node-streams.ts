@@ -111,6 +111,16 @@ function defineTransformClass(stream: typeof NodeStream): TransformConstructor {
 }
 
 /**
+ * Wraps a DARE engine in a Node.js `Transform`; the range decryptor uses it too.
+ *
+ * @throws {DareError} `DARE_UNAVAILABLE` where `node:stream` is missing.
+ */
+export function engineToNodeTransform(engine: DareEngine, fn: string): NodeStream.Transform {
+  const Transform = getTransformClass(fn);
+  return new Transform(engine);
+}
+
+/**
  * Creates a Node.js `Transform` that encrypts written bytes into a DARE 2.0 stream. It holds at
  * most one package of plaintext between writes and respects the reader's backpressure within a
  * large written chunk. Do not modify a chunk after writing it.

@@ -1,1 +1,2 @@
 export { createTestPki, type IssueOptions, type TestCertificate, type TestPki } from './certs.js';
+export * from './minkms/index.js';

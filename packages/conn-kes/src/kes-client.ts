@@ -1,0 +1,388 @@
+/**
+ * `KesClient`: every KES v1 API the connector uses, with failover across the endpoints. Key
+ * operations use POST, which every KES version accepts, and HMAC uses PUT; names are checked
+ * before any request.
+ */
+
+import {
+  assertValidName,
+  InvalidResponseError,
+  type KeyListPage,
+  type KmsOperation,
+  type VersionInfo,
+} from '@kmskit/core';
+import { KesBalancer } from './kes-balancer.js';
+import { canceled, type KesAnswer, KesCaller, type KesCallOptions } from './kes-caller.js';
+import { createKesClientCertificate } from './kes-certificate.js';
+import { collectListPages, pageOfNames } from './kes-list.js';
+import type { ResolvedKesOptions } from './kes-options.js';
+import { probeEndpoints } from './kes-status.js';
+import { KesTransport } from './kes-transport.js';
+import {
+  base64Field,
+  kesBody,
+  kesKeyPath,
+  parseJsonObject,
+  parseListResponse,
+  stringField,
+} from './kes-wire.js';
+
+export type { KesCallOptions } from './kes-caller.js';
+
+/** What `describeKey` returns. Fields the server leaves out are absent. */
+export interface KesKeyInfo {
+  /** The key name. */
+  name: string;
+  /** `AES256`, `ChaCha20`, or the legacy `AES256-GCM_SHA256` / `XCHACHA20-POLY1305`. */
+  algorithm?: string;
+  /** The key id (KES v0.22). */
+  id?: string;
+  /** When the key was created. */
+  createdAt?: Date;
+  /** The identity that created the key. */
+  createdBy?: string;
+}
+
+/** One API route of the server, from `/v1/api`. */
+export interface KesApiRoute {
+  method: string;
+  path: string;
+  /** Maximum request body in bytes. */
+  maxBody: number;
+  /** Route timeout in seconds. */
+  timeoutSeconds: number;
+}
+
+/** A generated data key: 32 random bytes and their ciphertext under the master key. */
+export interface KesDataKey {
+  plaintext: Uint8Array;
+  ciphertext: Uint8Array;
+}
+
+/** The server generation, from `/version`: `v0.22` and older differ in import and list formats. */
+type ServerGeneration = 'legacy' | 'current' | 'unknown';
+
+/** A client for the KES v1 API. Create it through `createKesConnector(...).client`. */
+export class KesClient {
+  /** The endpoint URLs. */
+  readonly endpoints: readonly string[];
+  /** The client's identity: hex SHA-256 of its public key. It is public. */
+  readonly identity: string;
+  readonly #options: ResolvedKesOptions;
+  readonly #caller: KesCaller;
+  #transport: Promise<KesTransport> | undefined;
+  #generation: Promise<ServerGeneration> | undefined;
+  #closed = false;
+
+  /** @internal Use `createKesConnector`. */
+  constructor(options: ResolvedKesOptions) {
+    this.#options = options;
+    this.endpoints = options.endpoints.map((endpoint) => endpoint.url);
+    this.identity = options.credentials.identity;
+    const balancer = new KesBalancer(options.endpoints, options.cooldownMs);
+    this.#caller = new KesCaller(() => this.#connect(), balancer, this.identity);
+  }
+
+  /** Reads `/version` through failover. */
+  async version(options: KesCallOptions = {}): Promise<VersionInfo> {
+    const answer = await this.#caller.call(
+      { operation: 'version', api: 'version' },
+      { method: 'GET', path: '/version' },
+      options,
+    );
+    const object = parseJsonObject(answer.response.body, `version at ${answer.endpoint.url}`);
+    const version = stringField(object, 'version');
+    if (version === undefined) {
+      throw new InvalidResponseError(
+        `version at ${answer.endpoint.url}: the response has no \`version\``,
+      );
+    }
+    const commit = stringField(object, 'commit');
+    return { version, ...(commit ? { commit } : {}), endpoint: answer.endpoint.url };
+  }
+
+  /** Reads the server state document of `/v1/status` through failover. */
+  async serverStatus(options: KesCallOptions = {}): Promise<Record<string, unknown>> {
+    const answer = await this.#caller.call(
+      { operation: 'status', api: 'status' },
+      { method: 'GET', path: '/v1/status' },
+      options,
+    );
+    return parseJsonObject(answer.response.body, `status at ${answer.endpoint.url}`);
+  }
+
+  /** Probes every endpoint in parallel; see `probeEndpoints`. */
+  async endpointStatus(options: KesCallOptions = {}) {
+    return probeEndpoints(this.#options.endpoints, this.#caller, options.signal);
+  }
+
+  /** Lists the server's API routes from `/v1/api`. */
+  async apis(options: KesCallOptions = {}): Promise<KesApiRoute[]> {
+    const answer = await this.#caller.call(
+      { operation: 'status', api: 'apis' },
+      { method: 'GET', path: '/v1/api' },
+      options,
+    );
+    let routes: unknown;
+    try {
+      routes = JSON.parse(answer.response.body);
+    } catch {
+      routes = undefined;
+    }
+    if (!Array.isArray(routes)) {
+      throw new InvalidResponseError(
+        `apis at ${answer.endpoint.url}: the response is not a JSON array`,
+      );
+    }
+    return routes
+      .filter(
+        (route): route is Record<string, unknown> => typeof route === 'object' && route !== null,
+      )
+      .map((route) => ({
+        method: String(route.method ?? ''),
+        path: String(route.path ?? ''),
+        maxBody: Number(route.max_body ?? 0),
+        timeoutSeconds: Number(route.timeout ?? 0),
+      }));
+  }
+
+  /** Creates a key. @throws {KeyExistsError} when it exists. */
+  async createKey(name: string, options: KesCallOptions = {}): Promise<void> {
+    assertValidName(name);
+    await this.#caller.call(
+      { operation: 'createKey', api: 'create', name },
+      { method: 'POST', path: kesKeyPath('create', name) },
+      options,
+    );
+  }
+
+  /** Imports 32 bytes of key material as an AES-256 key. @throws {KeyExistsError} when it exists. */
+  async importKey(name: string, key: Uint8Array, options: KesCallOptions = {}): Promise<void> {
+    assertValidName(name);
+    if (!(key instanceof Uint8Array) || key.length !== 32) {
+      throw new RangeError(`importKey: \`key\` must be 32 bytes of AES-256 key material`);
+    }
+    const legacy = (await this.#serverGeneration(options, 'createKey')) === 'legacy';
+    const body = kesBody.import(key, legacy);
+    await this.#caller.call(
+      { operation: 'createKey', api: 'import', name },
+      { method: 'POST', path: kesKeyPath('import', name), body },
+      options,
+    );
+  }
+
+  /** Describes a key. @throws {KeyNotFoundError} when it does not exist. */
+  async describeKey(name: string, options: KesCallOptions = {}): Promise<KesKeyInfo> {
+    assertValidName(name);
+    const answer = await this.#caller.call(
+      { operation: 'status', api: 'describe', name },
+      { method: 'GET', path: kesKeyPath('describe', name) },
+      options,
+    );
+    const object = parseJsonObject(
+      answer.response.body,
+      `describe key '${name}' at ${answer.endpoint.url}`,
+    );
+    const info: KesKeyInfo = { name: stringField(object, 'name') ?? name };
+    const algorithm = stringField(object, 'algorithm');
+    const id = stringField(object, 'id');
+    const createdAt = stringField(object, 'created_at');
+    const createdBy = stringField(object, 'created_by');
+    if (algorithm) info.algorithm = algorithm;
+    if (id) info.id = id;
+    if (createdAt && !Number.isNaN(Date.parse(createdAt))) info.createdAt = new Date(createdAt);
+    if (createdBy) info.createdBy = createdBy;
+    return info;
+  }
+
+  /** Deletes a key. KES answers success for a key that does not exist. */
+  async deleteKey(name: string, options: KesCallOptions = {}): Promise<void> {
+    assertValidName(name);
+    await this.#caller.call(
+      { operation: 'deleteKey', api: 'delete', name },
+      { method: 'DELETE', path: kesKeyPath('delete', name) },
+      options,
+    );
+  }
+
+  /** Generates a data key bound to `associatedData`. */
+  async generateKey(
+    name: string,
+    associatedData: Uint8Array,
+    options: KesCallOptions = {},
+  ): Promise<KesDataKey> {
+    assertValidName(name);
+    const body = kesBody.generate(associatedData);
+    const answer = await this.#caller.call(
+      { operation: 'generateKey', api: 'generate', name },
+      { method: 'POST', path: kesKeyPath('generate', name), body },
+      options,
+    );
+    const object = parseJsonObject(answer.response.body, what('generate', name, answer));
+    return {
+      plaintext: base64Field(object, 'plaintext', what('generate', name, answer)),
+      ciphertext: base64Field(object, 'ciphertext', what('generate', name, answer)),
+    };
+  }
+
+  /** Encrypts up to 1 MiB with the key. */
+  async encrypt(
+    name: string,
+    plaintext: Uint8Array,
+    associatedData: Uint8Array,
+    options: KesCallOptions = {},
+  ): Promise<Uint8Array> {
+    assertValidName(name);
+    const body = kesBody.encrypt(plaintext, associatedData);
+    const answer = await this.#caller.call(
+      { operation: 'generateKey', api: 'encrypt', name },
+      { method: 'POST', path: kesKeyPath('encrypt', name), body },
+      options,
+    );
+    const object = parseJsonObject(answer.response.body, what('encrypt', name, answer));
+    return base64Field(object, 'ciphertext', what('encrypt', name, answer));
+  }
+
+  /** Decrypts a ciphertext made by `generateKey` or `encrypt`. @throws {InvalidCiphertextError} */
+  async decrypt(
+    name: string,
+    ciphertext: Uint8Array,
+    associatedData: Uint8Array,
+    options: KesCallOptions = {},
+  ): Promise<Uint8Array> {
+    assertValidName(name);
+    const body = kesBody.decrypt(ciphertext, associatedData);
+    const answer = await this.#caller.call(
+      { operation: 'decrypt', api: 'decrypt', name },
+      { method: 'POST', path: kesKeyPath('decrypt', name), body },
+      options,
+    );
+    const object = parseJsonObject(answer.response.body, what('decrypt', name, answer));
+    return base64Field(object, 'plaintext', what('decrypt', name, answer));
+  }
+
+  /** Computes HMAC-SHA256 with the key. @throws {NotSupportedError} on servers before v0.23. */
+  async hmac(name: string, message: Uint8Array, options: KesCallOptions = {}): Promise<Uint8Array> {
+    assertValidName(name);
+    const body = kesBody.hmac(message);
+    const answer = await this.#caller.call(
+      { operation: 'mac', api: 'hmac', name },
+      { method: 'PUT', path: kesKeyPath('hmac', name), body },
+      options,
+    );
+    const object = parseJsonObject(answer.response.body, what('hmac', name, answer));
+    return base64Field(object, 'hmac', what('hmac', name, answer));
+  }
+
+  /**
+   * Lists key names that start with `prefix`, from `continueAt` on, at most `limit` (0: all). The
+   * server is asked for every key (`*`) and the client filters, sorts by UTF-8 bytes and pages,
+   * so the result is the same on every KES version.
+   */
+  async listKeys(
+    request: { prefix?: string; continueAt?: string; limit?: number } = {},
+    options: KesCallOptions = {},
+  ): Promise<KeyListPage> {
+    const names = await collectListPages(async (pattern) => {
+      const answer = await this.#caller.call(
+        { operation: 'listKeys', api: 'list' },
+        { method: 'GET', path: kesKeyPath('list', pattern) },
+        options,
+      );
+      const page = parseListResponse(
+        answer.response.body,
+        answer.response.contentType,
+        `list keys at ${answer.endpoint.url}`,
+      );
+      if ('error' in page) {
+        throw new InvalidResponseError(
+          `list keys at ${answer.endpoint.url}: the server reported an error while listing: ${page.error}`,
+        );
+      }
+      return page;
+    });
+    return pageOfNames(names, request.prefix ?? '', request.continueAt ?? '', request.limit ?? 0);
+  }
+
+  /** Closes all connections. Later calls fail. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const transport = this.#transport;
+    this.#transport = undefined;
+    if (transport) await (await transport.catch(() => undefined))?.close();
+  }
+
+  toString(): string {
+    return `KesClient(endpoints=${JSON.stringify(this.endpoints)}, identity=${this.identity})`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  #connect(): Promise<KesTransport> {
+    if (this.#closed) {
+      return Promise.reject(new TypeError('conn-kes: the connector is closed: create a new one'));
+    }
+    this.#transport ??= this.#createTransport();
+    return this.#transport;
+  }
+
+  async #createTransport(): Promise<KesTransport> {
+    const options = this.#options;
+    const credentials = options.credentials;
+    const { cert, key } =
+      credentials.kind === 'api-key'
+        ? await createKesClientCertificate(credentials.apiKey)
+        : credentials;
+    return new KesTransport(
+      {
+        cert,
+        key,
+        ca: options.ca,
+        serverName: options.serverName,
+        rejectUnauthorized: options.rejectUnauthorized,
+      },
+      options,
+    );
+  }
+
+  /** Reads `/version` once; a failed lookup is retried by a later call. */
+  async #serverGeneration(
+    options: KesCallOptions,
+    operation: KmsOperation,
+  ): Promise<ServerGeneration> {
+    this.#generation ??= this.version().then(
+      (info) => generationOf(info.version),
+      () => {
+        this.#generation = undefined;
+        return 'unknown' as const;
+      },
+    );
+    return raceAbort(this.#generation, options.signal, operation);
+  }
+}
+
+function generationOf(version: string): ServerGeneration {
+  const match = /^v?(\d+)\.(\d+)\./.exec(version);
+  if (!match) return 'current'; // Newer KES releases are named by date, such as 2024-01-11T13-09-29Z.
+  return Number(match[1]) === 0 && Number(match[2]) < 23 ? 'legacy' : 'current';
+}
+
+function what(api: string, name: string, answer: KesAnswer): string {
+  return `${api} with key '${name}' at ${answer.endpoint.url}`;
+}
+
+function raceAbort<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  operation: KmsOperation,
+): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(canceled(signal, operation));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

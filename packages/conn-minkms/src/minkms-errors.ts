@@ -93,7 +93,8 @@ export function mapErrorResponse(
       action: 'return',
     };
   }
-  if (status === 409 && key !== undefined && !aboutEnclave) {
+  const exists = subject.operation === 'createKey' || lower.includes('already exists');
+  if (status === 409 && key !== undefined && !aboutEnclave && exists) {
     return { error: new KeyExistsError(key, { cause: detail }), action: 'return' };
   }
   if (key !== undefined && !aboutEnclave && (status === 404 || isKeyNotFound(lower))) {

@@ -247,7 +247,7 @@ export class MinkmsTransport {
     const contentLength = parseContentLength(headerValue(response.headers['content-length']));
 
     if (status >= 300 && status < 400) {
-      response.body.destroy();
+      discard(response.body);
       const location = headerValue(response.headers.location);
       const error = new InvalidResponseError(
         `${subject.operation}: MinKMS endpoint ${endpoint} answered ${status} with a redirect${location ? ` to ${JSON.stringify(location.slice(0, 200))}` : ''}; redirects are not followed, configure the final address`,
@@ -268,7 +268,7 @@ export class MinkmsTransport {
     }
 
     const invalid = (detail: string) => {
-      response.body.destroy();
+      discard(response.body);
       const error = new InvalidResponseError(
         `${subject.operation}: invalid response from MinKMS endpoint ${endpoint}: ${detail}`,
       );
@@ -450,12 +450,23 @@ function parseContentLength(value: string | undefined): number | undefined {
   return Number(value.trim());
 }
 
+interface Discardable {
+  destroy(): unknown;
+  on(event: 'error', listener: () => void): unknown;
+}
+
+/** Drops a response body; undici reports the destroyed stream as an error, which is expected here. */
+function discard(body: Discardable): void {
+  body.on('error', () => {});
+  body.destroy();
+}
+
 /**
  * Reads a body. With `truncate`, reading stops after `limit` bytes and the rest is discarded;
  * otherwise a body longer than `limit` stops at `limit + 1` bytes so the caller sees the excess.
  */
 async function readBody(
-  body: AsyncIterable<Uint8Array> & { destroy(): unknown },
+  body: Discardable & AsyncIterable<Uint8Array>,
   limit: number,
   truncate: boolean,
 ): Promise<Uint8Array> {
@@ -465,7 +476,7 @@ async function readBody(
     chunks.push(chunk);
     total += chunk.length;
     if (total > limit) {
-      body.destroy();
+      discard(body);
       break;
     }
   }

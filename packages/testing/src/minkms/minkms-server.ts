@@ -34,6 +34,8 @@ import { MinkmsKeyStore } from './minkms-store.js';
 export interface MinkmsServerOptions {
   /** Number of listeners (endpoints) sharing the key store. @default 1 */
   listeners?: number;
+  /** Ports of the listeners; 0 or a missing entry picks a free port. */
+  ports?: readonly number[];
   /** The enclave the admin API key uses; `POST /v1/kms` without an enclave addresses it too. @default 'kmskit' */
   enclave?: string;
   /** More enclaves to create. */
@@ -159,7 +161,7 @@ export async function startMinkmsServer(
 
   const listeners: Listener[] = Array.from({ length: listenerCount }, (_, index) => ({
     index,
-    port: 0,
+    port: options.ports?.[index] ?? 0,
     server: undefined,
     sockets: new Set<Socket>(),
   }));

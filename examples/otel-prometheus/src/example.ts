@@ -12,7 +12,7 @@ import { startMetricsServer } from './metrics-server.js';
 
 /** Options of `startExample`. */
 export interface ExampleOptions {
-  /** Where the scrape endpoint listens. @default '127.0.0.1' */
+  /** The address of the scrape endpoint. @default '127.0.0.1' */
   host?: string;
   /** The scrape endpoint's port; 0 picks a free one. @default 9464 */
   port?: number;

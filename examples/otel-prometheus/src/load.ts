@@ -17,7 +17,7 @@ export interface LoadOptions {
   pauseMs?: number;
 }
 
-/** What `runLoad` did, by kind of call. */
+/** The number of calls `runLoad` made, by kind of call. */
 export interface LoadReport {
   generated: number;
   decrypted: number;

@@ -22,27 +22,35 @@ export const ATTR_KMS_ERROR_CODE = 'kmskit.kms.error.code';
 /** The value that replaces anything outside an attribute's fixed set. */
 export const OTHER_VALUE = 'other';
 
+/**
+ * Every `KmsError` code, as the keys of a record typed over `KmsErrorCode`, so that the type check
+ * fails here when `@kmskit/core` adds a code.
+ */
+const ERROR_CODE_RECORD: Record<KmsErrorCode, true> = {
+  'kms:KeyNotFound': true,
+  'kms:KeyAlreadyExists': true,
+  'kms:NotAuthorized': true,
+  'kms:InvalidCiphertextException': true,
+  'kms:NotSupported': true,
+  'kms:KeyCreationFailed': true,
+  'kms:KeyDeletionFailed': true,
+  'kms:KeyListingFailed': true,
+  'kms:KeyGenerationFailed': true,
+  'kms:DecryptionFailed': true,
+  'kms:MACFailed': true,
+  'kms:InternalError': true,
+  'kms:InvalidKeyName': true,
+  'kms:InvalidContext': true,
+  'kms:Timeout': true,
+  'kms:Canceled': true,
+  'kms:InvalidResponse': true,
+  'kms:TLSError': true,
+};
+
 /** Every `KmsError` code that may appear as the value of `kmskit.kms.error.code`. */
-export const KMS_ERROR_CODES: readonly KmsErrorCode[] = [
-  'kms:KeyNotFound',
-  'kms:KeyAlreadyExists',
-  'kms:NotAuthorized',
-  'kms:InvalidCiphertextException',
-  'kms:NotSupported',
-  'kms:KeyCreationFailed',
-  'kms:KeyDeletionFailed',
-  'kms:KeyListingFailed',
-  'kms:KeyGenerationFailed',
-  'kms:DecryptionFailed',
-  'kms:MACFailed',
-  'kms:InternalError',
-  'kms:InvalidKeyName',
-  'kms:InvalidContext',
-  'kms:Timeout',
-  'kms:Canceled',
-  'kms:InvalidResponse',
-  'kms:TLSError',
-];
+export const KMS_ERROR_CODES: readonly KmsErrorCode[] = Object.freeze(
+  Object.keys(ERROR_CODE_RECORD) as KmsErrorCode[],
+);
 
 const OUTCOMES: ReadonlySet<string> = new Set(['success', 'error', 'failure', 'canceled']);
 const OPERATIONS: ReadonlySet<string> = new Set(KMS_OPERATIONS);
@@ -52,9 +60,9 @@ const ERROR_CODES: ReadonlySet<string> = new Set(KMS_ERROR_CODES);
 const CONNECTOR_TYPE_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,31}$/;
 
 /**
- * The most distinct connector types one instrumentation reports. Types are chosen by connector
- * authors, so a process that builds connectors with generated types would otherwise add series
- * without end; later types are reported as `other`.
+ * Maximum number of distinct connector types that one instrumentation reports; later types are
+ * reported as `other`. Connector authors choose the types, and a process that generated types
+ * would otherwise add series without end.
  */
 export const MAX_CONNECTOR_TYPES = 16;
 
@@ -115,12 +123,13 @@ export class AttributeCache {
       this.#series.set(key, series);
     }
 
-    // Only valid raw values enter the index, so it stays as bounded as the series themselves.
+    // Only raw values that are their own bounded value, or a missing error code, enter the index.
+    // The index then stays as small as the set of series.
     const valid =
       operation === event.operation &&
       connectorType === event.connectorType &&
       outcome === event.outcome &&
-      (errorCode === event.errorCode || (outcome === 'error' && event.errorCode === undefined));
+      (errorCode === event.errorCode || event.errorCode === undefined);
     if (valid) {
       nested(nested(nested(this.#index, operation), connectorType), outcome).set(
         event.errorCode,

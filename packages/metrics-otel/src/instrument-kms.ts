@@ -17,12 +17,12 @@ export interface InstrumentKmsOptions {
    */
   kms?: Pick<KMS, 'id'>;
   /**
-   * Where the instruments come from. By default the global provider registered with
+   * The provider of the instruments. By default, the global provider registered with
    * `metrics.setGlobalMeterProvider`, looked up at each record, so the SDK may be registered
    * after `instrumentKms` is called.
    */
   meterProvider?: MeterProvider;
-  /** Where spans go when `tracing` is on. @default the global `TracerProvider` */
+  /** The provider of the spans when `tracing` is on. @default the global `TracerProvider` */
   tracerProvider?: TracerProvider;
   /**
    * Writes one span per KMS call, with one event per endpoint attempt.
@@ -31,7 +31,7 @@ export interface InstrumentKmsOptions {
   tracing?: boolean;
 }
 
-/** What `instrumentKms` returns. */
+/** The handle that `instrumentKms` returns. */
 export interface KmsInstrumentation {
   /** Whether `close` was called. */
   readonly closed: boolean;
@@ -45,9 +45,9 @@ export interface KmsInstrumentation {
 /**
  * Records OpenTelemetry metrics, and optionally spans, for KMS calls.
  *
- * Recording never throws into a KMS call: diagnostics subscribers run synchronously inside the
- * call, so every failure of the SDK or an exporter is caught and reported once through
- * OpenTelemetry's `diag` logger.
+ * Recording never throws into a KMS call. Diagnostics subscribers run synchronously inside the
+ * call, so every error thrown while recording, by the SDK, a meter or a tracer, is caught. The
+ * first one is reported through OpenTelemetry's `diag` logger. Exporters run outside the call.
  *
  * @throws {TypeError} when an option has the wrong type.
  * @example
@@ -84,6 +84,12 @@ export function instrumentKms(options: InstrumentKmsOptions = {}): KmsInstrument
     let series: CallSeries;
     try {
       series = cache.seriesOf(event);
+    } catch (error) {
+      report(error);
+      return;
+    }
+
+    try {
       const binding = instruments.current();
       countRequest(binding, series);
       if (series.call.outcome !== 'canceled') {
@@ -91,7 +97,6 @@ export function instrumentKms(options: InstrumentKmsOptions = {}): KmsInstrument
       }
     } catch (error) {
       report(error);
-      return;
     }
 
     if (spans === undefined) return;

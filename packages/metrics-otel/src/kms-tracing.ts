@@ -1,7 +1,8 @@
 /**
  * One span per KMS call, written after the call from its diagnostics event: the event carries the
  * start time and duration, so the span gets the call's real start and end. The span's parent is
- * the context active when the call ended, which is the caller's context.
+ * the context active when the call ended. With a context manager registered, that is the caller's
+ * context.
  */
 
 import type { EndpointAttempt, KmsCallEvent } from '@kmskit/core';
@@ -45,24 +46,25 @@ export class KmsSpanWriter {
 
   /** Writes the span of one finished call. */
   write(event: KmsCallEvent, call: CallAttributes, attributes: Attributes): void {
-    const startTime = event.startTime;
-    const endTime = startTime + event.durationMs;
+    const durationMs = validDuration(event.durationMs);
+    const startTime = Number.isFinite(event.startTime) ? event.startTime : Date.now() - durationMs;
+    const endTime = startTime + durationMs;
     const span = this.#currentTracer().startSpan(`kms ${call.operation}`, {
       kind: SpanKind.CLIENT,
       startTime,
       attributes,
     });
 
-    // NOTE: attempts report only their durations, so each event is stamped at the sum of the
-    // durations so far; waits between attempts (such as skipped endpoints) make this early.
+    // NOTE: attempts carry only their durations, so each event is stamped at the call's start
+    // plus the durations so far. Time spent between attempts is not counted, which stamps it early.
     if (Array.isArray(event.attempts)) {
       let attemptEnd = startTime;
       for (const attempt of event.attempts) {
-        const durationMs = validDuration(attempt?.durationMs);
-        attemptEnd += durationMs;
+        const attemptMs = validDuration(attempt?.durationMs);
+        attemptEnd += attemptMs;
         span.addEvent(
           KMS_ATTEMPT_EVENT,
-          this.#attemptAttributes(attempt, durationMs),
+          attemptAttributes(attempt, attemptMs),
           Math.min(attemptEnd, endTime),
         );
       }
@@ -82,24 +84,24 @@ export class KmsSpanWriter {
     }
     return this.#tracer;
   }
+}
 
-  #attemptAttributes(attempt: EndpointAttempt, durationMs: number): Attributes {
-    const outcome = attempt?.outcome;
-    const attributes: Attributes = {
-      [ATTR_KMS_ENDPOINT]: endpointOrigin(attempt?.endpoint),
-      [ATTR_KMS_OUTCOME]:
-        typeof outcome === 'string' && ATTEMPT_OUTCOMES.has(outcome) ? outcome : OTHER_VALUE,
-      [ATTR_KMS_ATTEMPT_DURATION]: durationMs / 1000,
-    };
-    const status = attempt?.status;
-    if (Number.isInteger(status) && (status as number) >= 100 && (status as number) <= 599) {
-      attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
-    }
-    if (attempt?.errorCode !== undefined) {
-      attributes[ATTR_KMS_ERROR_CODE] = boundErrorCode(attempt.errorCode);
-    }
-    return attributes;
+function attemptAttributes(attempt: EndpointAttempt, durationMs: number): Attributes {
+  const outcome = attempt?.outcome;
+  const attributes: Attributes = {
+    [ATTR_KMS_ENDPOINT]: endpointOrigin(attempt?.endpoint),
+    [ATTR_KMS_OUTCOME]:
+      typeof outcome === 'string' && ATTEMPT_OUTCOMES.has(outcome) ? outcome : OTHER_VALUE,
+    [ATTR_KMS_ATTEMPT_DURATION]: durationMs / 1000,
+  };
+  const status = attempt?.status;
+  if (Number.isInteger(status) && (status as number) >= 100 && (status as number) <= 599) {
+    attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
   }
+  if (attempt?.errorCode !== undefined) {
+    attributes[ATTR_KMS_ERROR_CODE] = boundErrorCode(attempt.errorCode);
+  }
+  return attributes;
 }
 
 /** Returns a finite, non-negative duration, or 0. */

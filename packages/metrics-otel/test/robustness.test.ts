@@ -113,6 +113,27 @@ describe('telemetry failures', () => {
     expect(String(errors[0]![0])).toContain('@kmskit/metrics-otel');
   });
 
+  it('throwing meter keeps spans', async () => {
+    captureDiagErrors();
+    const tracer = createTracerSetup();
+    const kms = createKMS({ connector: createTestConnector() });
+    instrumentation = instrumentKms({
+      kms,
+      meterProvider: {
+        getMeter() {
+          throw new Error('meter provider is broken');
+        },
+      },
+      tracerProvider: tracer.provider,
+    });
+
+    await kms.generateKey();
+
+    expect(tracer.exporter.getFinishedSpans().map((span) => span.name)).toEqual([
+      'kms generateKey',
+    ]);
+  });
+
   it('throwing tracer keeps metrics', async () => {
     captureDiagErrors();
     const { provider, reader } = createMeterSetup();

@@ -1,6 +1,6 @@
 /**
- * A small in-memory connector for the tests: it waits a chosen time, then returns random data keys
- * or the error a test asks for, and reports endpoint attempts like a remote connector.
+ * A small in-memory connector for the tests. It waits a chosen time, then returns random data keys
+ * or the error that a test chose, and reports endpoint attempts as a remote connector does.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -9,11 +9,11 @@ import type { Connector, EndpointAttempt, OperationOptions } from '@kmskit/core'
 
 export interface TestConnectorOptions {
   type?: string;
-  /** Milliseconds each call waits before it answers. */
+  /** Milliseconds each call waits before it returns. */
   delayMs?: number;
   /** Returns the error a `generateKey` call for `name` throws, if any. */
   fail?: (name: string) => unknown;
-  /** Attempts reported on every call before it answers. */
+  /** Attempts reported on every call before it returns. */
   attempts?: EndpointAttempt[];
 }
 

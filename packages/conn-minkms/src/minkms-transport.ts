@@ -65,6 +65,8 @@ type AttemptResult<T> =
 const MAX_ERROR_BODY_BYTES = 5 * 1024;
 /** Renew the client certificate this long before it expires. */
 const CERTIFICATE_RENEWAL_MS = 7 * 24 * 60 * 60 * 1000;
+/** The abort reason of a per-attempt timeout. */
+const TIMED_OUT = Symbol('MinKMS request timed out');
 /** Longest TCP and TLS connection setup. */
 const MAX_CONNECT_TIMEOUT_MS = 10_000;
 
@@ -193,12 +195,9 @@ export class MinkmsTransport {
 
     const started = performance.now();
     const controller = new AbortController();
-    const timeout = new KmsTimeoutError(
-      `${subject.operation}: the request to MinKMS endpoint ${endpoint} timed out after ${this.#options.requestTimeoutMs} ms; raise \`requestTimeoutMs\` or check the endpoint`,
-    );
     const onAbort = () => controller.abort(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(() => controller.abort(timeout), this.#options.requestTimeoutMs);
+    const timer = setTimeout(() => controller.abort(TIMED_OUT), this.#options.requestTimeoutMs);
 
     let result: AttemptResult<T>;
     try {
@@ -210,8 +209,8 @@ export class MinkmsTransport {
         throw error;
       }
       result =
-        controller.signal.reason === timeout
-          ? { ok: false, error: timeout, action: 'next' }
+        controller.signal.reason === TIMED_OUT
+          ? { ok: false, error: this.#timeoutError(endpoint, subject.operation), action: 'next' }
           : classifyTransportError(caught, endpoint, subject.operation);
     } finally {
       clearTimeout(timer);
@@ -219,6 +218,12 @@ export class MinkmsTransport {
     }
     report(options, endpoint, started, result);
     return result;
+  }
+
+  #timeoutError(endpoint: string, operation: KmsOperation): KmsError {
+    return new KmsTimeoutError(
+      `${operation}: the request to MinKMS endpoint ${endpoint} timed out after ${this.#options.requestTimeoutMs} ms; raise \`requestTimeoutMs\` or check the endpoint`,
+    );
   }
 
   async #exchange<T>(

@@ -8,7 +8,7 @@ import type { ConnectorCapabilities, KMS } from '@kmskit/core';
  */
 export interface CapabilityRequirement {
   (capabilities: ConnectorCapabilities): boolean;
-  /** What the case needs, such as `createKey and listKeys`. */
+  /** The needed capabilities in words, such as `createKey and listKeys`. */
   readonly description?: string;
 }
 
@@ -24,7 +24,7 @@ export interface ConformanceCase {
   run(context: ConformanceContext): Promise<void>;
 }
 
-/** What a case receives: a fresh `KMS` and helpers that create and clean up its keys. */
+/** The argument of a case: a fresh `KMS` and helpers that create and clean up its keys. */
 export interface ConformanceContext {
   /** The client under test, created for this case alone. */
   readonly kms: KMS;
@@ -64,7 +64,7 @@ export interface ConformanceSuiteOptions {
   /** The connector's name, shown in test names as `[<name>] <title>`. */
   name: string;
   /**
-   * Creates a new `KMS` for each case, or the target that holds one. Each case gets its own, so
+   * Creates a new `KMS` for each case, or the target that contains one. Each case gets its own, so
    * metrics start from zero and cancellations cannot affect other cases.
    */
   createKms: () => Promise<KMS | ConformanceTarget> | KMS | ConformanceTarget;
@@ -83,7 +83,7 @@ export interface ConformanceSuiteOptions {
   cases?: readonly ConformanceCase[];
 }
 
-/** How a case ended. */
+/** The outcome of a case. */
 export type CaseResult =
   | { status: 'passed'; durationMs: number }
   | { status: 'skipped'; reason: string; durationMs: number }

@@ -160,6 +160,7 @@ export const brokenConnectors: BrokenConnector[] = [
       'kms.context.extra-entry',
       'kms.context.empty',
       'kms.context.missing',
+      'kms.context.canonical-encoding',
     ],
   },
   {

@@ -23,7 +23,8 @@ export const generateCases: readonly ConformanceCase[] = [
         assert.ok(dataKey.plaintext instanceof Uint8Array, 'the data key has a plaintext');
         assert.equal(dataKey.plaintext.length, 32, 'the plaintext is 32 bytes');
         assert.ok(dataKey.ciphertext.length > 0, 'the ciphertext is not empty');
-        assert.ok(Number.isInteger(dataKey.version) && dataKey.version >= 0, 'version is >= 0');
+        assert.ok(Number.isInteger(dataKey.version), 'the version is an integer');
+        assert.ok(dataKey.version >= 0, 'the version is not negative');
         plaintexts.add(Buffer.from(dataKey.plaintext).toString('hex'));
         ciphertexts.add(Buffer.from(dataKey.ciphertext).toString('hex'));
       }
@@ -83,7 +84,8 @@ export const generateCases: readonly ConformanceCase[] = [
     async run({ kms, key }) {
       const name = await key();
       const dataKey = await kms.generateKey({ name });
-      assert.ok(Number.isInteger(dataKey.version) && dataKey.version >= 0, 'version is >= 0');
+      assert.ok(Number.isInteger(dataKey.version), 'the version is an integer');
+      assert.ok(dataKey.version >= 0, 'the version is not negative');
       const plaintext = await kms.decrypt({
         name,
         ciphertext: dataKey.ciphertext,

@@ -5,6 +5,7 @@ import { cancelCases } from './cancel.js';
 import { ciphertextCases } from './ciphertext.js';
 import { concurrencyCases } from './concurrency.js';
 import { contextCases } from './context.js';
+import { contextEncodingCases } from './context-encoding.js';
 import { generateCases } from './generate.js';
 import { keyCases } from './keys.js';
 import { macCases } from './mac.js';
@@ -17,6 +18,7 @@ import { statusCases } from './status.js';
 export const conformanceCases: readonly ConformanceCase[] = [
   ...generateCases,
   ...contextCases,
+  ...contextEncodingCases,
   ...ciphertextCases,
   ...keyCases,
   ...nameCases,

@@ -4,10 +4,17 @@
  * may differ from this package's, and a dispatcher from one copy does not work with the other.
  */
 
-import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
-import { Agent, buildConnector } from 'undici';
+import { Agent } from 'undici';
+import {
+  CLIENT_REJECTED,
+  isTlsCode,
+  KesConnections,
+  type KesTlsSettings,
+  type SocketInfo,
+} from './kes-connect.js';
 import type { KesEndpoint } from './kes-endpoint.js';
+
+export type { KesTlsSettings } from './kes-connect.js';
 
 /** A request to one endpoint. The body is a string, so every attempt sends the same bytes. */
 export interface KesHttpRequest {
@@ -60,20 +67,10 @@ export class KesTransportError extends Error {
   }
 }
 
-/** TLS settings of every connection. `key` is a secret. */
-export interface KesTlsSettings {
-  cert: string;
-  key: string;
-  ca: string[] | undefined;
-  serverName: string | undefined;
-  rejectUnauthorized: boolean;
-}
-
 /** Response bodies above this size are rejected; KES's own client reads at most 1 MiB. */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 const TIMEOUT = Symbol('kes attempt timeout');
-const STATE_TTL_MS = 2_000;
 
 /** Server-certificate verification codes of Node's TLS stack (OpenSSL's X509_V_ERR names). */
 const SERVER_CERTIFICATE_CODES = new Set([
@@ -97,19 +94,11 @@ const SERVER_CERTIFICATE_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-/** What the connector saw on one socket, for classifying errors that undici reports vaguely. */
-interface SocketState {
-  /** The server sent a TLS 1.3 session ticket, so it accepted the handshake and our certificate. */
-  ticket: boolean;
-  /** The first TLS alert or error seen on the socket. */
-  tlsError: (Error & { code?: string }) | undefined;
-}
-
 /** Sends requests to KES endpoints over one undici `Agent`. */
 export class KesTransport {
   readonly #agent: Agent;
   readonly #timeoutMs: number;
-  readonly #sockets = new Map<string, SocketState>();
+  readonly #connections: KesConnections;
 
   constructor(
     tls: KesTlsSettings,
@@ -121,26 +110,12 @@ export class KesTransport {
     },
   ) {
     this.#timeoutMs = options.requestTimeoutMs;
-    const connect = buildConnector({
-      cert: tls.cert,
-      key: tls.key,
-      ca: tls.ca,
-      rejectUnauthorized: tls.rejectUnauthorized,
-      servername: tls.serverName,
-      minVersion: 'TLSv1.2',
-      timeout: Math.min(options.connectTimeoutMs, options.requestTimeoutMs),
-    });
+    this.#connections = new KesConnections(
+      tls,
+      Math.min(options.connectTimeoutMs, options.requestTimeoutMs),
+    );
     this.#agent = new Agent({
-      connect: (connectOptions, callback) => {
-        const forced = tls.serverName
-          ? { ...connectOptions, servername: tls.serverName }
-          : connectOptions;
-        connect(forced, (error, socket) => {
-          if (socket) this.#watch(socket as TLSSocket);
-          // biome-ignore lint/suspicious/noExplicitAny: undici's callback is a tuple union.
-          (callback as any)(error, socket);
-        });
-      },
+      connect: this.#connections.connect,
       keepAliveTimeout: options.keepAliveTimeoutMs,
       maxResponseSize: MAX_RESPONSE_BYTES,
       connections: options.maxConnections === 0 ? null : options.maxConnections,
@@ -160,35 +135,30 @@ export class KesTransport {
     signal: AbortSignal,
   ): Promise<KesHttpResponse> {
     const controller = new AbortController();
-    const onAbort = () => controller.abort(signal.reason);
+    let rejectAborted: (reason: unknown) => void = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      rejectAborted = reject;
+    });
+    const abort = (reason: unknown) => {
+      controller.abort(reason);
+      rejectAborted(reason);
+    };
+    const onAbort = () => abort(signal.reason);
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(() => controller.abort(TIMEOUT), this.#timeoutMs);
-    let responded = false;
+    const timer = setTimeout(() => abort(TIMEOUT), this.#timeoutMs);
+    const progress = { responded: false };
+    const exchange = this.#exchange(endpoint, request, controller.signal, progress);
     try {
-      const response = await this.#agent.request({
-        origin: endpoint.origin,
-        path: endpoint.basePath + request.path,
-        method: request.method,
-        headers: request.body === undefined ? undefined : { 'content-type': 'application/json' },
-        body: request.body,
-        signal: controller.signal,
-      });
-      responded = true;
-      const body = await response.body.text();
-      const contentType = header(response.headers['content-type']);
-      const location = response.headers.location;
-      return {
-        status: response.statusCode,
-        contentType: contentType.trim().toLowerCase(),
-        location: location === undefined ? undefined : header(location),
-        body,
-      };
+      // undici settles an aborted request only when a pending connect ends, which can take up
+      // to its timer resolution of about a second; the race ends the attempt on time.
+      return await Promise.race([exchange, aborted]);
     } catch (cause) {
-      throw this.#classify(cause, signal, controller.signal, responded);
+      throw this.#classify(cause, signal, controller.signal, progress.responded);
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
+      exchange.catch(() => {});
     }
   }
 
@@ -197,21 +167,30 @@ export class KesTransport {
     await this.#agent.destroy();
   }
 
-  #watch(socket: TLSSocket): void {
-    const key = socketKey(socket);
-    const state: SocketState = { ticket: false, tlsError: undefined };
-    this.#sockets.set(key, state);
-    socket.on('session', () => {
-      state.ticket = true;
+  async #exchange(
+    endpoint: KesEndpoint,
+    request: KesHttpRequest,
+    signal: AbortSignal,
+    progress: { responded: boolean },
+  ): Promise<KesHttpResponse> {
+    const response = await this.#agent.request({
+      origin: endpoint.origin,
+      path: endpoint.basePath + request.path,
+      method: request.method,
+      headers: request.body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: request.body,
+      signal,
     });
-    socket.on('error', (error: Error & { code?: string }) => {
-      if (state.tlsError === undefined && isTlsCode(error.code)) state.tlsError = error;
-    });
-    socket.once('close', () => {
-      // undici turns the close into an error after this listener ran; keep the state long
-      // enough for `#classify` to read it.
-      setTimeout(() => this.#sockets.delete(key), STATE_TTL_MS).unref();
-    });
+    progress.responded = true;
+    const body = await response.body.text();
+    const contentType = header(response.headers['content-type']);
+    const location = response.headers.location;
+    return {
+      status: response.statusCode,
+      contentType: contentType.trim().toLowerCase(),
+      location: location === undefined ? undefined : header(location),
+      body,
+    };
   }
 
   #classify(
@@ -272,32 +251,17 @@ export class KesTransport {
         cause,
       );
     }
+    if (code === CLIENT_REJECTED) {
+      return new KesTransportError('tls-client', error.message, code, cause);
+    }
     const info = error?.socket;
     if (code === 'UND_ERR_SOCKET' && info) {
-      const state = this.#sockets.get(socketKey(info));
-      if (state?.tlsError) {
-        return new KesTransportError(
-          'tls-client',
-          state.tlsError.message,
-          state.tlsError.code,
-          state.tlsError,
-        );
-      }
+      const alert = this.#connections.alertOf(info);
+      if (alert) return new KesTransportError('tls-client', alert.message, alert.code, alert);
       if ((info.bytesRead ?? 0) > 0) {
         return new KesTransportError(
           'stale-connection',
           'a kept-alive connection was closed by the server',
-          code,
-          cause,
-        );
-      }
-      if (state && !state.ticket) {
-        // With TLS 1.3 the client finishes its handshake before the server checks the client
-        // certificate; a server that rejects it closes the connection without an HTTP answer
-        // and without the session ticket it sends after a successful handshake.
-        return new KesTransportError(
-          'tls-client',
-          'the server closed the connection right after the TLS handshake without answering',
           code,
           cause,
         );
@@ -313,22 +277,6 @@ export class KesTransport {
     }
     return new KesTransportError('connection', error?.message ?? String(cause), code, cause);
   }
-}
-
-interface SocketInfo {
-  localAddress?: string;
-  localPort?: number;
-  remoteAddress?: string;
-  remotePort?: number;
-  bytesRead?: number;
-}
-
-function socketKey(socket: SocketInfo | Socket): string {
-  return `${socket.localAddress}:${socket.localPort}>${socket.remoteAddress}:${socket.remotePort}`;
-}
-
-function isTlsCode(code: string | undefined): boolean {
-  return code !== undefined && (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_'));
 }
 
 function header(value: string | string[] | undefined): string {

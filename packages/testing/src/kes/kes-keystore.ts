@@ -78,15 +78,26 @@ export function sealKes(
   ]);
 }
 
-/** Decrypts either format. Returns `undefined` when the ciphertext is malformed or not authentic. */
+/**
+ * Decrypts either format. Returns `undefined` when the ciphertext is malformed or not authentic.
+ * A binary ciphertext starts with a random byte, which is the MessagePack array marker 0x95 once
+ * in 256 times, so the binary layout is tried whenever the MessagePack reading fails.
+ */
 export function openKes(
   stored: KesStoredKey,
   ciphertext: Buffer,
   context: Buffer,
 ): Buffer | undefined {
-  const parts =
-    ciphertext[0] === 0x95 ? unpackLegacy(ciphertext, stored.id) : splitBinary(ciphertext);
-  if (parts === undefined) return undefined;
+  if (ciphertext[0] === 0x95) {
+    const legacy = unpackLegacy(ciphertext, stored.id);
+    const plaintext = legacy && openParts(stored, legacy, context);
+    if (plaintext) return plaintext;
+  }
+  const parts = splitBinary(ciphertext);
+  return parts && openParts(stored, parts, context);
+}
+
+function openParts(stored: KesStoredKey, parts: Parts, context: Buffer): Buffer | undefined {
   try {
     const decipher = createDecipheriv('aes-256-gcm', deriveKey(stored.key, parts.iv), parts.nonce);
     decipher.setAAD(context);

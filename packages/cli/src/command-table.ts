@@ -3,6 +3,7 @@
 import type { Command, CommandGroup } from './command.js';
 import { dekCommands } from './commands/dek-commands.js';
 import { demoCommand } from './commands/demo-command.js';
+import { devServerCommand } from './commands/dev-server-command.js';
 import { keyCommands } from './commands/key-commands.js';
 import { statusCommand } from './commands/status-command.js';
 import { versionCommand } from './commands/version-command.js';
@@ -13,6 +14,7 @@ export const COMMAND_TABLE: ReadonlyArray<Command | CommandGroup> = [
   keyCommands,
   dekCommands,
   statusCommand,
+  devServerCommand,
   versionCommand,
 ];
 

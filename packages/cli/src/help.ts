@@ -23,7 +23,7 @@ export function mainHelp(): string {
     '',
     'Configuration:',
     ...wrap(
-      "kmskit reads MinIO's KMS environment variables: MINIO_KMS_SERVER, MINIO_KMS_ENCLAVE, MINIO_KMS_API_KEY and MINIO_KMS_SSE_KEY for MinIO KMS; MINIO_KMS_KES_ENDPOINT, MINIO_KMS_KES_KEY_NAME and MINIO_KMS_KES_API_KEY or MINIO_KMS_KES_CERT_FILE with MINIO_KMS_KES_KEY_FILE (and MINIO_KMS_KES_CAPATH) for KES; MINIO_KMS_SECRET_KEY or MINIO_KMS_SECRET_KEY_FILE for the builtin KMS. When none is set it uses a builtin KMS whose key is in $XDG_CONFIG_HOME/kmskit/builtin.key (~/.config/kmskit/builtin.key), created on first use with mode 0600. KMSKIT_CONFIG_DIR replaces the directory.",
+      "kmskit reads MinIO's KMS environment variables: MINIO_KMS_SERVER, MINIO_KMS_ENCLAVE, MINIO_KMS_API_KEY and MINIO_KMS_SSE_KEY (and KMSKIT_MINKMS_CAPATH) for MinIO KMS; MINIO_KMS_KES_ENDPOINT, MINIO_KMS_KES_KEY_NAME and MINIO_KMS_KES_API_KEY or MINIO_KMS_KES_CERT_FILE with MINIO_KMS_KES_KEY_FILE (and MINIO_KMS_KES_CAPATH) for KES; MINIO_KMS_SECRET_KEY or MINIO_KMS_SECRET_KEY_FILE for the builtin KMS. When none is set it uses a builtin KMS whose key is in $XDG_CONFIG_HOME/kmskit/builtin.key (~/.config/kmskit/builtin.key), created on first use with mode 0600. KMSKIT_CONFIG_DIR replaces the directory.",
       '  ',
     ),
     '',

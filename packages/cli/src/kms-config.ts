@@ -4,6 +4,8 @@
  */
 
 import { builtinConnector } from '@kmskit/conn-builtin';
+import { kesConnector } from '@kmskit/conn-kes';
+import { minkmsConnector } from '@kmskit/conn-minkms';
 import {
   CONNECTOR_TYPE_VARIABLE,
   type ConnectorRegistry,
@@ -25,7 +27,10 @@ export interface ConfiguredKms {
 
 /** Creates a registry with every connector the CLI ships. */
 export function createCliRegistry(): ConnectorRegistry {
-  return createConnectorRegistry().register(builtinConnector);
+  return createConnectorRegistry()
+    .register(builtinConnector)
+    .register(kesConnector)
+    .register(minkmsConnector);
 }
 
 /**

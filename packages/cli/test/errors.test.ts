@@ -59,6 +59,20 @@ describe('usage errors', () => {
 });
 
 describe('configuration errors', () => {
+  it('incomplete KES variables', async () => {
+    const env = await isolatedEnv({ MINIO_KMS_KES_ENDPOINT: 'https://127.0.0.1:7373' });
+    const result = await run(['status'], env);
+
+    expectOneLineFailure(result, 1, /invalid KMS configuration: missing MINIO_KMS_KES_KEY_NAME/);
+  });
+
+  it('incomplete MinKMS variables', async () => {
+    const env = await isolatedEnv({ MINIO_KMS_SERVER: 'https://127.0.0.1:7373' });
+    const result = await run(['status'], env);
+
+    expectOneLineFailure(result, 1, /invalid KMS configuration: .*MINIO_KMS_ENCLAVE/);
+  });
+
   it('invalid MINIO_KMS_SECRET_KEY', async () => {
     const env = await isolatedEnv({ MINIO_KMS_SECRET_KEY: 'my-key:c2hvcnQ=' });
     const result = await run(['dek', 'generate'], env);
@@ -90,6 +104,10 @@ describe('configuration errors', () => {
     const env = await isolatedEnv({ KMSKIT_CONNECTOR: 'vault' });
     const result = await run(['status'], env);
 
-    expectOneLineFailure(result, 1, /unknown connector type 'vault': registered types are /);
+    expectOneLineFailure(
+      result,
+      1,
+      /unknown connector type 'vault': registered types are 'builtin', 'kes', 'minkms'/,
+    );
   });
 });

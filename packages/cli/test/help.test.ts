@@ -9,6 +9,7 @@ const COMMANDS = [
   ['dek', 'generate'],
   ['dek', 'decrypt'],
   ['status'],
+  ['dev-server'],
   ['version'],
 ];
 

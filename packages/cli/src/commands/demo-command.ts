@@ -4,9 +4,11 @@
  */
 
 import {
+  type DataKey,
   equalBytes,
   fromBase64,
   InvalidCiphertextError,
+  KeyNotFoundError,
   type KMS,
   toMinioMetricsJSON,
 } from '@kmskit/core';
@@ -70,12 +72,22 @@ async function objectKeySteps(report: DemoReport, kms: KMS): Promise<void> {
   const generated = await report.step(
     `generate a data key for ${DEMO_BUCKET}/${DEMO_OBJECT}`,
     async () => {
-      const key = await kms.generateKey({ context });
+      let created = '';
+      let key: DataKey;
+      try {
+        key = await kms.generateKey({ context });
+      } catch (error) {
+        // MinIO creates its default key at start-up when the KMS does not have it; so does the demo.
+        if (!KeyNotFoundError.isInstance(error) || !kms.defaultKeyId) throw error;
+        await kms.createKey({ name: kms.defaultKeyId });
+        created = `created the missing default key '${kms.defaultKeyId}', `;
+        key = await kms.generateKey({ context });
+      }
       keyId = key.keyId;
       plaintext = key.plaintext!.slice();
       ciphertext = key.ciphertext;
       key.zero();
-      return `key '${key.keyId}', ${ciphertext.length}-byte ciphertext`;
+      return `${created}key '${key.keyId}', ${ciphertext.length}-byte ciphertext`;
     },
   );
   if (!generated || !plaintext || !ciphertext) return;

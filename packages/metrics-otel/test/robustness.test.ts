@@ -61,7 +61,7 @@ describe('telemetry failures', () => {
     instrumentation = instrumentKms({ kms, meterProvider: provider });
 
     let succeeded = 0;
-    const deadline = Date.now() + 150;
+    const deadline = Date.now() + 250;
     while (Date.now() < deadline) {
       await kms.generateKey();
       succeeded++;

@@ -15,6 +15,9 @@
  * 32-byte data key gives 76 bytes. There is no version byte, key id or algorithm marker.
  */
 
+// NOTE: AES-256-GCM, ChaCha20-Poly1305 and HMAC come from node:crypto, which Bun and Deno also
+// provide. The @noble/ciphers fallback for runtimes without node:crypto is not written yet; core
+// needs Node built-ins too (node:fs, node:diagnostics_channel), so it would not run there anyway.
 import {
   type CipherGCM,
   createCipheriv,

@@ -7,7 +7,10 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
-const binDirs = [join(packageDir, 'node_modules', '.bin'), join(packageDir, '..', '..', 'node_modules', '.bin')];
+const binDirs = [
+  join(packageDir, 'node_modules', '.bin'),
+  join(packageDir, '..', '..', 'node_modules', '.bin'),
+];
 const env = { ...process.env, PATH: [...binDirs, process.env.PATH ?? ''].join(delimiter) };
 
 const result = spawnSync('buf', ['generate'], { cwd: packageDir, env, stdio: 'inherit' });

@@ -223,7 +223,7 @@ export class MinkmsConnector implements Connector {
     return decode('mac', () => fromBinary(MACResponseSchema, body)).mac;
   }
 
-  /** Asks every endpoint in parallel and returns the first answer. */
+  /** Requests `/version` from every endpoint in parallel and returns the first response. */
   async version(options: OperationOptions): Promise<VersionInfo> {
     const controller = new AbortController();
     const onAbort = () => controller.abort(options.signal.reason);
@@ -231,13 +231,13 @@ export class MinkmsConnector implements Connector {
     options.signal.addEventListener('abort', onAbort, { once: true });
     const probeOptions: OperationOptions = { ...options, signal: controller.signal };
     try {
-      const answer = await Promise.any(
+      const response = await Promise.any(
         this.endpoints.map((endpoint) => this.#probe(endpoint, 'version', probeOptions)),
       );
       return {
-        version: answer.value.version,
-        ...(answer.value.commit ? { commit: answer.value.commit } : {}),
-        endpoint: answer.endpoint,
+        version: response.value.version,
+        ...(response.value.commit ? { commit: response.value.commit } : {}),
+        endpoint: response.endpoint,
       };
     } catch (caught) {
       if (options.signal.aborted && KmsError.isInstance(options.signal.reason))
@@ -247,7 +247,7 @@ export class MinkmsConnector implements Connector {
       const detail = errors
         .map((error) => (error instanceof Error ? error.message : String(error)))
         .join('; ');
-      throw operationFailed('version', `no MinKMS endpoint answered: ${detail}`, {
+      throw operationFailed('version', `no MinKMS endpoint responded: ${detail}`, {
         cause: caught,
         retryable: true,
       });
@@ -257,17 +257,17 @@ export class MinkmsConnector implements Connector {
     }
   }
 
-  /** Asks every endpoint for its version, in parallel. */
+  /** Requests `/version` from every endpoint in parallel and reports each endpoint's state. */
   async status(options: OperationOptions): Promise<EndpointStatus[]> {
     return Promise.all(
       this.endpoints.map(async (endpoint): Promise<EndpointStatus> => {
         try {
-          const answer = await this.#probe(endpoint, 'status', options);
+          const response = await this.#probe(endpoint, 'status', options);
           return {
             endpoint,
             state: 'online',
-            latencyMs: answer.latencyMs,
-            ...(answer.value.version ? { version: answer.value.version } : {}),
+            latencyMs: response.latencyMs,
+            ...(response.value.version ? { version: response.value.version } : {}),
           };
         } catch (caught) {
           if (options.signal.aborted) throw caught;
@@ -320,10 +320,10 @@ export class MinkmsConnector implements Connector {
       (responseBody, contentType) => {
         if (mediaType(contentType) !== 'application/octet-stream') {
           throw new InvalidResponseError(
-            `${subject.operation}: MinKMS answered ${name} with Content-Type ${JSON.stringify(contentType.slice(0, 100))}, expected application/octet-stream`,
+            `${subject.operation}: MinKMS responded to ${name} with Content-Type ${JSON.stringify(contentType.slice(0, 100))}, expected application/octet-stream`,
           );
         }
-        // MinIO never reads the answers to KEY:CREATE and KEY:DELETE, so an empty body is fine there.
+        // MinIO never reads the responses to KEY:CREATE and KEY:DELETE, so an empty body is fine there.
         if (acceptEmpty && responseBody.length === 0) return responseBody;
         return frameMessage(subject.operation, name, command, responseBody);
       },
@@ -395,7 +395,7 @@ function parseVersion(
     );
   }
   throw new InvalidResponseError(
-    `${operation}: MinKMS answered /version with Content-Type ${JSON.stringify(contentType.slice(0, 100))}, expected application/octet-stream or application/json`,
+    `${operation}: MinKMS responded to /version with Content-Type ${JSON.stringify(contentType.slice(0, 100))}, expected application/octet-stream or application/json`,
   );
 }
 

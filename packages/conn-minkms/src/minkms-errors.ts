@@ -21,7 +21,7 @@ import {
 import { ErrResponseSchema } from './gen/minio/kms/v1/kms_pb.js';
 
 /**
- * What a call does after an error:
+ * The next step of a call after an error:
  * - `return`: the error ends the call;
  * - `next`: the endpoint is faulty, so the call moves on and the endpoint cools down;
  * - `next-once`: the call moves on, but the endpoint stays in rotation (HTTP 500).
@@ -38,7 +38,7 @@ export interface ErrorSubject {
   identity: string;
 }
 
-/** Longest server message kept in our messages. */
+/** Maximum length of a server message quoted in our messages. */
 const MAX_MESSAGE_LENGTH = 300;
 
 /** Messages of a 500 that show our request was malformed, so no other endpoint will do better. */
@@ -80,7 +80,7 @@ export function mapErrorResponse(
   subject: ErrorSubject,
 ): { error: KmsError; action: FailoverAction } {
   const lower = message.toLowerCase();
-  const detail = `MinKMS endpoint ${subject.endpoint} answered ${status}${message ? `: ${message}` : ''}`;
+  const detail = `MinKMS endpoint ${subject.endpoint} responded with ${status}${message ? `: ${message}` : ''}`;
   const key = subject.keyName;
   const aboutEnclave = lower.includes('enclave');
 

@@ -6,13 +6,14 @@
  * that failed within the cool-down come last, so a call still reaches a live endpoint when all
  * others are down. Connection errors, per-attempt timeouts, TLS failures and HTTP 502/503/504
  * move on and start the endpoint's cool-down; HTTP 500 moves on without one, unless its
- * message shows that our request was malformed. Every other answer ends the call, and so does
+ * message shows that our request was malformed. Every other response ends the call, and so does
  * cancellation. The request body is a byte array, so every attempt sends the same bytes.
  */
 
 import tls from 'node:tls';
 import {
   CanceledError,
+  type EndpointAttempt,
   InvalidResponseError,
   KmsError,
   type KmsOperation,
@@ -26,7 +27,7 @@ import { type ClientCertificate, createClientCertificate } from './minkms-certif
 import { type FailoverAction, mapErrorResponse, readErrorMessage } from './minkms-errors.js';
 import type { ResolvedMinkmsOptions } from './minkms-options.js';
 
-/** What a call sends: a `POST` of a command body or a `GET`. */
+/** An outgoing request: a `POST` of a command body or a `GET`. */
 export interface MinkmsRequest {
   method: 'GET' | 'POST';
   /** The URL of the endpoint's origin plus this path is requested. */
@@ -34,21 +35,21 @@ export interface MinkmsRequest {
   body?: Uint8Array;
 }
 
-/** What a request is about, for error messages. */
+/** The operation, key and version of a request, for error messages. */
 export interface RequestSubject {
   operation: KmsOperation;
   keyName?: string;
   version?: number;
 }
 
-/** A successful answer. */
+/** A successful response and the endpoint that sent it. */
 export interface MinkmsResponse<T> {
   endpoint: string;
   value: T;
   latencyMs: number;
 }
 
-/** Turns a 200 answer into a value; throws `InvalidResponseError` when it is malformed. */
+/** Turns a 200 response body into a value; throws `InvalidResponseError` when it is malformed. */
 export type ResponseParser<T> = (body: Uint8Array, contentType: string) => T;
 
 interface AgentEntry {
@@ -117,7 +118,7 @@ export class MinkmsTransport {
     this.#options = options;
   }
 
-  /** Sends a request with failover and returns the first successful answer. */
+  /** Sends a request with failover and returns the first successful response. */
   async send<T>(
     request: MinkmsRequest,
     subject: RequestSubject,
@@ -255,7 +256,7 @@ export class MinkmsTransport {
       discard(response.body);
       const location = headerValue(response.headers.location);
       const error = new InvalidResponseError(
-        `${subject.operation}: MinKMS endpoint ${endpoint} answered ${status} with a redirect${location ? ` to ${JSON.stringify(location.slice(0, 200))}` : ''}; redirects are not followed, configure the final address`,
+        `${subject.operation}: MinKMS endpoint ${endpoint} responded with a ${status} redirect${location ? ` to ${JSON.stringify(location.slice(0, 200))}` : ''}; redirects are not followed, configure the final address`,
       );
       return { ok: false, error, action: 'return', status };
     }
@@ -367,7 +368,7 @@ function report<T>(
   try {
     options.reportAttempt({
       endpoint,
-      outcome: result.ok ? 'success' : result.action === 'return' ? 'error' : 'failure',
+      outcome: outcomeOf(result),
       ...(result.status === undefined ? {} : { status: result.status }),
       ...(result.ok ? {} : { errorCode: result.error.code }),
       durationMs: performance.now() - started,
@@ -375,6 +376,11 @@ function report<T>(
   } catch {
     // A failing observer must not fail the call.
   }
+}
+
+function outcomeOf<T>(result: AttemptResult<T>): EndpointAttempt['outcome'] {
+  if (result.ok) return 'success';
+  return result.action === 'return' ? 'error' : 'failure';
 }
 
 function abortError(signal: AbortSignal, operation: KmsOperation): KmsError {
@@ -467,8 +473,8 @@ function discard(body: Discardable): void {
 }
 
 /**
- * Reads a body. With `truncate`, reading stops after `limit` bytes and the rest is discarded;
- * otherwise a body longer than `limit` stops at `limit + 1` bytes so the caller sees the excess.
+ * Reads a body of at most `limit` bytes. With `truncate`, the rest is discarded. Without it,
+ * reading stops at `limit + 1` bytes, so the caller can see that the body is too long.
  */
 async function readBody(
   body: Discardable & AsyncIterable<Uint8Array>,

@@ -141,7 +141,7 @@ describe('startMinkmsServer', () => {
     expect(Buffer.from(plaintext).equals(Buffer.from(key.plaintext))).toBe(true);
   });
 
-  it('answers batched frames in order', async () => {
+  it('responds to batched frames in order', async () => {
     const request = (name: string) =>
       toBinary(GenerateKeyRequestSchema, create(GenerateKeyRequestSchema, { name, length: 16 }));
     const answer = await call({
@@ -178,7 +178,7 @@ describe('startMinkmsServer', () => {
     expect(server.keyVersions('my-key')).toEqual([1, added]);
   });
 
-  it('answers MinKMS error codes', async () => {
+  it('returns MinKMS error codes', async () => {
     const createBody = frame(
       201,
       toBinary(CreateKeyRequestSchema, create(CreateKeyRequestSchema, { name: 'my-key' })),
@@ -366,7 +366,7 @@ describe('MinKMS server faults', () => {
     await expect(version()).rejects.toMatchObject({ code: 'ECONNRESET' });
   });
 
-  it('delays the answer', async () => {
+  it('delays the response', async () => {
     server.inject({ type: 'delay', ms: 150 }, { times: 1 });
     const started = performance.now();
     expect((await version()).status).toBe(200);
@@ -389,7 +389,7 @@ describe('MinKMS server faults', () => {
     await server.start(1);
   });
 
-  it('alters the answer', async () => {
+  it('alters the response', async () => {
     server.inject({ type: 'content-type', contentType: 'text/html' }, { times: 1 });
     expect((await version()).headers['content-type']).toBe('text/html');
     server.inject({ type: 'chunked' }, { times: 1 });

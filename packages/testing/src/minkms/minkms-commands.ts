@@ -34,7 +34,7 @@ import {
   MinkmsServerError,
 } from './minkms-store.js';
 
-/** What an identity may do. */
+/** The commands and enclaves an identity may use. */
 export interface MinkmsPolicy {
   /** Command ids it may run, or `all`. */
   commands: ReadonlySet<number> | 'all';
@@ -42,7 +42,7 @@ export interface MinkmsPolicy {
   enclaves: ReadonlySet<string> | 'all';
 }
 
-/** Who sends the commands and where. */
+/** The sender and target enclave of a command body. */
 export interface CommandContext {
   store: MinkmsKeyStore;
   enclave: string;
@@ -52,7 +52,7 @@ export interface CommandContext {
   listLimit: number;
 }
 
-/** Longest data key KEY:GENERATE makes. */
+/** Maximum data key length of KEY:GENERATE, in bytes. */
 const MAX_GENERATE_LENGTH = 1024;
 const KEY_TYPE = 'AES256';
 const NAME = /^[0-9A-Za-z_-]{1,80}$/;

@@ -1,24 +1,24 @@
 /** Fault injection for the MinKMS test server. */
 
 /**
- * A fault. Faults that answer in place of the server (`close`, `status`, `blackhole`,
- * `oversized`, `redirect`, `response`) skip the command, so nothing changes in the store;
- * `delay`, `content-type`, `malformed-frame` and `chunked` run it and alter the answer.
+ * A fault. Faults that respond in place of the server (`close`, `status`, `blackhole`,
+ * `oversized`, `redirect`, `response`) skip the command, so nothing changes in the store.
+ * `delay`, `content-type`, `malformed-frame` and `chunked` run it and alter the response.
  */
 export type MinkmsFault =
-  /** Waits `ms` milliseconds, then answers normally. */
+  /** Waits `ms` milliseconds, then responds normally. */
   | { type: 'delay'; ms: number }
-  /** Reads the whole request, then destroys the socket without answering. */
+  /** Reads the whole request, then destroys the socket without a response. */
   | { type: 'close' }
   /** Answers with an error status and a protobuf `ErrResponse` carrying `message`. */
   | { type: 'status'; status: number; message?: string }
-  /** Reads the request and never answers, until the listener stops or the server closes. */
+  /** Reads the request and never responds, until the listener stops or the server closes. */
   | { type: 'blackhole' }
   /** Answers 200 with a Content-Length of `bytes` (default 64 MiB) and sends filler until the client leaves. */
   | { type: 'oversized'; bytes?: number }
   /**
    * Answers with a broken frame: another command id (`wrong-command`, the default), a length
-   * that runs past the end (`truncated`), or an extra frame after the answer (`trailing-data`).
+   * that runs past the end (`truncated`), or an extra frame after the response (`trailing-data`).
    */
   | { type: 'malformed-frame'; variant?: 'wrong-command' | 'truncated' | 'trailing-data' }
   /** Answers normally but with chunked transfer encoding instead of a Content-Length. */
@@ -30,7 +30,7 @@ export type MinkmsFault =
   /** Answers with exactly this status, Content-Type and body. */
   | { type: 'response'; status: number; contentType?: string; body?: string | Uint8Array };
 
-/** Where and how often a fault applies. */
+/** The listener, route and number of requests a fault applies to. */
 export interface MinkmsFaultOptions {
   /** The listener index it applies to. @default every listener */
   listener?: number;

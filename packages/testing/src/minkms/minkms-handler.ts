@@ -34,10 +34,10 @@ export interface MinkmsRecordedRequest {
   fault: MinkmsFault['type'] | undefined;
 }
 
-/** How error bodies are written: protobuf `ErrResponse` (MinKMS), JSON or plain text. */
+/** The format of error bodies: protobuf `ErrResponse` (as MinKMS sends), JSON or plain text. */
 export type MinkmsErrorFormat = 'protobuf' | 'json' | 'text';
 
-/** What the handler needs from the server. */
+/** The server state a request handler uses. */
 export interface HandlerContext {
   listener: number;
   store: MinkmsKeyStore;
@@ -50,8 +50,8 @@ export interface HandlerContext {
   maxRequestBytes: number;
   version: string;
   record(request: MinkmsRecordedRequest): void;
-  /** Answers that faults keep open; the server ends them when it stops. */
-  held: Set<ServerResponse>;
+  /** Responses that faults keep open; the server destroys them when it stops. */
+  openResponses: Set<ServerResponse>;
 }
 
 interface Reply {
@@ -118,7 +118,7 @@ async function handle(context: HandlerContext, request: IncomingMessage, respons
   let reply: Reply;
   try {
     const host = `127.0.0.1:${request.socket.localPort ?? 0}`;
-    reply = answer(
+    reply = respond(
       context,
       { route, method, path, host, identity, body },
       request.headers['content-type'],
@@ -140,7 +140,7 @@ interface Incoming {
   body: Buffer;
 }
 
-function answer(
+function respond(
   context: HandlerContext,
   incoming: Incoming,
   contentType: string | undefined,
@@ -194,7 +194,7 @@ function answer(
   return { status: 200, contentType: OCTET_STREAM, body: joinFrames(responses) };
 }
 
-/** Applies a fault that answers in place of the server. Returns whether it did. */
+/** Applies a fault that responds in place of the server. Returns whether it did. */
 async function replaceAnswer(
   context: HandlerContext,
   fault: MinkmsFault,
@@ -212,8 +212,8 @@ async function replaceAnswer(
       );
       return true;
     case 'blackhole':
-      context.held.add(response);
-      response.once('close', () => context.held.delete(response));
+      context.openResponses.add(response);
+      response.once('close', () => context.openResponses.delete(response));
       return true;
     case 'oversized':
       await sendFiller(context, response, fault.bytes ?? 64 * 1024 * 1024);
@@ -235,7 +235,7 @@ async function replaceAnswer(
   }
 }
 
-/** Sends a reply, altered by a fault that keeps the server's answer. */
+/** Sends a reply, altered by a fault that keeps the server's response. */
 async function deliver(
   context: HandlerContext,
   fault: MinkmsFault | undefined,
@@ -244,12 +244,12 @@ async function deliver(
 ): Promise<void> {
   switch (fault?.type) {
     case 'delay':
-      context.held.add(response);
+      context.openResponses.add(response);
       await Promise.race([
         new Promise((resolve) => setTimeout(resolve, fault.ms)),
         once(response, 'close'),
       ]);
-      context.held.delete(response);
+      context.openResponses.delete(response);
       if (!response.destroyed) send(response, reply);
       return;
     case 'content-type':
@@ -314,7 +314,7 @@ async function sendFiller(
   response: ServerResponse,
   bytes: number,
 ): Promise<void> {
-  context.held.add(response);
+  context.openResponses.add(response);
   response.writeHead(200, { 'content-type': OCTET_STREAM, 'content-length': String(bytes) });
   const chunk = Buffer.alloc(64 * 1024, 0x41);
   let sent = 0;
@@ -325,7 +325,7 @@ async function sendFiller(
       await Promise.race([once(response, 'drain'), once(response, 'close')]);
     }
   }
-  context.held.delete(response);
+  context.openResponses.delete(response);
   if (!response.destroyed) response.end();
 }
 

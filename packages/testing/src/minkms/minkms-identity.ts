@@ -11,7 +11,7 @@ import {
 /** DER prefix of a PKCS#8 Ed25519 private key; the 32-byte seed follows (RFC 8410). */
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
-/** A new random `k1:` API key and its identity. */
+/** Creates a random `k1:` API key and returns it with its identity. */
 export function createMinkmsApiKey(): { apiKey: string; identity: string } {
   const apiKey = `k1:${randomBytes(32).toString('base64url')}`;
   return { apiKey, identity: identityOfApiKey(apiKey) };

@@ -46,7 +46,7 @@ export interface MinkmsServerOptions {
   apiKey?: string;
   /** The PKI that issues the server certificate. @default a new one */
   pki?: TestPki;
-  /** How error bodies are written. MinKMS uses protobuf. @default 'protobuf' */
+  /** The format of error bodies. MinKMS uses protobuf. @default 'protobuf' */
   errorFormat?: MinkmsErrorFormat;
   /** Largest KEY:LIST page. @default 1000 */
   listLimit?: number;
@@ -56,7 +56,7 @@ export interface MinkmsServerOptions {
   version?: string;
 }
 
-/** What an identity may do. */
+/** The commands and enclaves an identity may use. */
 export interface MinkmsIdentityPolicy {
   /** Commands it may run, such as `['KEY:GENERATE', 'KEY:DECRYPT']`. @default 'all' */
   commands?: readonly MinkmsServerCommand[] | 'all';
@@ -157,7 +157,7 @@ export async function startMinkmsServer(
   ]);
   const faults = new MinkmsFaultSet();
   const requests: MinkmsRecordedRequest[] = [];
-  const held = new Set<ServerResponse>();
+  const openResponses = new Set<ServerResponse>();
 
   const listeners: Listener[] = Array.from({ length: listenerCount }, (_, index) => ({
     index,
@@ -178,7 +178,7 @@ export async function startMinkmsServer(
       listLimit: options.listLimit ?? 1000,
       maxRequestBytes: options.maxRequestBytes ?? 1024 * 1024,
       version: options.version ?? '2024-05-01T00-00-00Z',
-      held,
+      openResponses,
       record: (request: MinkmsRecordedRequest) => {
         requests.push(request);
         if (requests.length > MAX_RECORDED_REQUESTS) requests.shift();
@@ -279,8 +279,8 @@ export async function startMinkmsServer(
     },
     close: async () => {
       faults.clear();
-      for (const response of held) response.destroy();
-      held.clear();
+      for (const response of openResponses) response.destroy();
+      openResponses.clear();
       await Promise.all(listeners.map(stopListener));
     },
   };

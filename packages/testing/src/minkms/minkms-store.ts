@@ -18,15 +18,15 @@
  * Decrypt picks the key version like this:
  * - version N > 0: version N must exist (else 404 `key version does not exist`); the ciphertext
  *   is read as tagged when its tag is N, else as untagged.
- * - version 0: the version in the tag when that version exists and authenticates the
- *   ciphertext; otherwise the ciphertext is read as untagged (written before versions, or by
- *   MinIO's builtin KMS or KES) and tried with every version, newest first.
+ * - version 0: the version in the tag, when that version exists and authenticates the
+ *   ciphertext. Otherwise the ciphertext is read as untagged, because it was written before
+ *   versions or by MinIO's builtin KMS or KES, and tried with every version, newest first.
  * Nothing that authenticates gives 400 `invalid ciphertext`.
  */
 
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 
-/** An error the server answers with: HTTP status and message. */
+/** An error the server returns as an HTTP status and message. */
 export class MinkmsServerError extends Error {
   readonly status: number;
 

@@ -35,7 +35,7 @@ import {
   VersionResponseSchema,
 } from './gen/minio/kms/v1/kms_pb.js';
 import { type MinkmsConnectorOptions, resolveOptions } from './minkms-options.js';
-import { MinkmsTransport, type RequestSubject } from './minkms-transport.js';
+import { MinkmsTransport, type RequestSubject, SUPERSEDED } from './minkms-transport.js';
 import {
   commandUrl,
   decodeFrames,
@@ -253,7 +253,7 @@ export class MinkmsConnector implements Connector {
       });
     } finally {
       options.signal.removeEventListener('abort', onAbort);
-      controller.abort();
+      controller.abort(SUPERSEDED);
     }
   }
 
@@ -318,13 +318,13 @@ export class MinkmsConnector implements Connector {
       subject,
       options,
       (responseBody, contentType) => {
+        // MinIO never reads the responses to KEY:CREATE and KEY:DELETE, so an empty body is fine there.
+        if (acceptEmpty && responseBody.length === 0) return responseBody;
         if (mediaType(contentType) !== 'application/octet-stream') {
           throw new InvalidResponseError(
             `${subject.operation}: MinKMS responded to ${name} with Content-Type ${JSON.stringify(contentType.slice(0, 100))}, expected application/octet-stream`,
           );
         }
-        // MinIO never reads the responses to KEY:CREATE and KEY:DELETE, so an empty body is fine there.
-        if (acceptEmpty && responseBody.length === 0) return responseBody;
         return frameMessage(subject.operation, name, command, responseBody);
       },
     );

@@ -66,6 +66,8 @@ type AttemptResult<T> =
 const MAX_ERROR_BODY_BYTES = 5 * 1024;
 /** Renew the client certificate this long before it expires. */
 const CERTIFICATE_RENEWAL_MS = 7 * 24 * 60 * 60 * 1000;
+/** The abort reason of requests whose result is no longer needed, such as slower `/version` probes. */
+export const SUPERSEDED = Symbol('MinKMS request superseded');
 /** The abort reason of a per-attempt timeout. */
 const TIMED_OUT = Symbol('MinKMS request timed out');
 /** Longest TCP and TLS connection setup. */
@@ -206,7 +208,8 @@ export class MinkmsTransport {
     } catch (caught) {
       if (signal.aborted) {
         const error = abortError(signal, subject.operation);
-        report(options, endpoint, started, { ok: false, error, action: 'return' });
+        if (signal.reason !== SUPERSEDED)
+          report(options, endpoint, started, { ok: false, error, action: 'return' });
         throw error;
       }
       result =

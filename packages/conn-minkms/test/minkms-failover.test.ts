@@ -125,6 +125,35 @@ describe('MinKMS failover', () => {
     expect(attempts[1]?.outcome).toBe('success');
   });
 
+  it('returns the first version response', async () => {
+    pair.server.inject({ type: 'blackhole' }, { listener: 0, route: 'version' });
+    const connector = connectTo(pair.server, { requestTimeoutMs: 60_000 });
+    const options = operation();
+    const started = performance.now();
+    const version = await connector.version(options);
+    const elapsed = performance.now() - started;
+    await connector.close();
+    expect(version.endpoint).toBe(pair.server.endpoints[1]);
+    expect(elapsed).toBeLessThan(2_000);
+    expect(options.attempts).toEqual([
+      expect.objectContaining({ outcome: 'success', status: 200 }),
+    ]);
+  });
+
+  it('reports each endpoint status', async () => {
+    await pair.server.stop(0);
+    pair.server.inject(
+      { type: 'status', status: 403 },
+      { listener: 1, route: 'version', times: 1 },
+    );
+    const denied = await pair.connector.status(operation());
+    const online = await pair.connector.status(operation());
+    expect(denied.map((item) => item.state)).toEqual(['offline', 'unauthorized']);
+    expect(denied[0]?.error).toMatch(/ECONNREFUSED/);
+    expect(online.map((item) => item.state)).toEqual(['offline', 'online']);
+    expect(online[1]?.latencyMs).toBeGreaterThan(0);
+  });
+
   it('moves on after a TLS failure', async () => {
     const stranger = await startMinkmsServer({ keys: ['my-key'] });
     const connector = createMinkmsConnector({

@@ -77,6 +77,12 @@ describe('MinKMS malformed answers', () => {
     expect(error.message).toMatch(/plaintext of 2 bytes/);
   });
 
+  it('accepts an empty create response', async () => {
+    pair.server.inject({ type: 'response', status: 200, body: '' }, { route: 'command', times: 1 });
+    await pair.kms.createKey({ name: 'empty-response' });
+    expect(pair.server.requests.at(-1)?.commands).toEqual([201]);
+  });
+
   it('waits out a short delay', async () => {
     pair.server.inject({ type: 'delay', ms: 200 }, { times: 1 });
     const key = await pair.kms.generateKey({ name: 'my-key' });

@@ -50,6 +50,8 @@ export interface HandlerContext {
   maxRequestBytes: number;
   version: string;
   record(request: MinkmsRecordedRequest): void;
+  /** Receives unexpected handler errors, which the client sees as a 500. */
+  onError: ((error: unknown) => void) | undefined;
   /** Responses that faults keep open; the server destroys them when it stops. */
   openResponses: Set<ServerResponse>;
 }
@@ -71,7 +73,8 @@ export async function handleMinkmsRequest(
 ): Promise<void> {
   try {
     await handle(context, request, response);
-  } catch {
+  } catch (caught) {
+    context.onError?.(caught);
     if (!response.headersSent) send(response, errorReply(context, 500, 'internal error'));
     else response.destroy();
   }

@@ -54,6 +54,8 @@ export interface MinkmsServerOptions {
   maxRequestBytes?: number;
   /** The version `/version` reports. @default '2024-05-01T00-00-00Z' */
   version?: string;
+  /** Receives unexpected errors of the request handler; the client gets a 500 for each. */
+  onError?: (error: unknown) => void;
 }
 
 /** The commands and enclaves an identity may use. */
@@ -178,6 +180,7 @@ export async function startMinkmsServer(
       listLimit: options.listLimit ?? 1000,
       maxRequestBytes: options.maxRequestBytes ?? 1024 * 1024,
       version: options.version ?? '2024-05-01T00-00-00Z',
+      onError: options.onError,
       openResponses,
       record: (request: MinkmsRecordedRequest) => {
         requests.push(request);

@@ -5,14 +5,13 @@
  * version the caller passes, else 0. MinIO itself never stores the version and always sends 0.
  */
 
-import { create, fromBinary, fromJson, type JsonValue, toBinary } from '@bufbuild/protobuf';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import {
   assertValidName,
   type Connector,
   type ConnectorCapabilities,
   type EndpointStatus,
   type GeneratedKey,
-  InvalidResponseError,
   type KeyListPage,
   KmsError,
   type KmsOperation,
@@ -31,19 +30,11 @@ import {
   ListRequestSchema,
   MACRequestSchema,
   MACResponseSchema,
-  type VersionResponse,
-  VersionResponseSchema,
 } from './gen/minio/kms/v1/kms_pb.js';
 import { type MinkmsConnectorOptions, resolveOptions } from './minkms-options.js';
+import { decodeMessage, parseCommandResponse, parseVersion } from './minkms-responses.js';
 import { MinkmsTransport, type RequestSubject, SUPERSEDED } from './minkms-transport.js';
-import {
-  commandUrl,
-  decodeFrames,
-  decodeResponseFrame,
-  encodeFrame,
-  MINKMS_COMMANDS,
-  MinkmsFrameError,
-} from './minkms-wire.js';
+import { commandUrl, encodeFrame, MINKMS_COMMANDS } from './minkms-wire.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const DATA_KEY_LENGTH = 32;
@@ -143,7 +134,7 @@ export class MinkmsConnector implements Connector {
       }),
     );
     const body = await this.#command('KEY:LIST', message, { operation: 'listKeys' }, options);
-    const response = decode('listKeys', () => fromBinary(ListKeysResponseSchema, body));
+    const response = decodeMessage('listKeys', () => fromBinary(ListKeysResponseSchema, body));
     const names = response.keys
       .map((key) => key.name)
       .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
@@ -169,7 +160,9 @@ export class MinkmsConnector implements Connector {
     );
     const subject = { operation: 'generateKey', keyName: request.name } as const;
     const body = await this.#command('KEY:GENERATE', message, subject, options);
-    const response = decode('generateKey', () => fromBinary(GenerateKeyResponseSchema, body));
+    const response = decodeMessage('generateKey', () =>
+      fromBinary(GenerateKeyResponseSchema, body),
+    );
     return {
       plaintext: response.plaintext,
       ciphertext: response.ciphertext,
@@ -201,7 +194,7 @@ export class MinkmsConnector implements Connector {
       version: request.version,
     } as const;
     const body = await this.#command('KEY:DECRYPT', message, subject, options);
-    return decode('decrypt', () => fromBinary(DecryptResponseSchema, body)).plaintext;
+    return decodeMessage('decrypt', () => fromBinary(DecryptResponseSchema, body)).plaintext;
   }
 
   /** Computes HMAC-SHA256 with the latest version of the key (command `KEY:MAC`). */
@@ -220,7 +213,7 @@ export class MinkmsConnector implements Connector {
       { operation: 'mac', keyName: request.name },
       options,
     );
-    return decode('mac', () => fromBinary(MACResponseSchema, body)).mac;
+    return decodeMessage('mac', () => fromBinary(MACResponseSchema, body)).mac;
   }
 
   /** Requests `/version` from every endpoint in parallel and returns the first response. */
@@ -311,22 +304,13 @@ export class MinkmsConnector implements Connector {
     options: OperationOptions,
     acceptEmpty = false,
   ): Promise<Uint8Array> {
-    const command = MINKMS_COMMANDS[name];
-    const body = encodeFrame(command, message);
+    const body = encodeFrame(MINKMS_COMMANDS[name], message);
     const response = await this.#transport.send(
       { method: 'POST', path: this.#commandPath, body },
       subject,
       options,
-      (responseBody, contentType) => {
-        // MinIO never reads the responses to KEY:CREATE and KEY:DELETE, so an empty body is fine there.
-        if (acceptEmpty && responseBody.length === 0) return responseBody;
-        if (mediaType(contentType) !== 'application/octet-stream') {
-          throw new InvalidResponseError(
-            `${subject.operation}: MinKMS responded to ${name} with Content-Type ${JSON.stringify(contentType.slice(0, 100))}, expected application/octet-stream`,
-          );
-        }
-        return frameMessage(subject.operation, name, command, responseBody);
-      },
+      (responseBody, contentType) =>
+        parseCommandResponse(subject.operation, name, responseBody, contentType, acceptEmpty),
     );
     return response.value;
   }
@@ -340,65 +324,4 @@ export class MinkmsConnector implements Connector {
       (body, contentType) => parseVersion(operation, body, contentType),
     );
   }
-}
-
-function frameMessage(
-  operation: KmsOperation,
-  name: string,
-  command: number,
-  body: Uint8Array,
-): Uint8Array {
-  try {
-    return decodeResponseFrame(body, command);
-  } catch (caught) {
-    if (!(caught instanceof MinkmsFrameError)) throw caught;
-    const count = safeFrameCount(body);
-    throw new InvalidResponseError(
-      `${operation}: malformed MinKMS response to ${name}: ${caught.message}${count === undefined ? '' : ` (${count} frames)`}`,
-    );
-  }
-}
-
-function safeFrameCount(body: Uint8Array): number | undefined {
-  try {
-    return decodeFrames(body).length;
-  } catch {
-    return undefined;
-  }
-}
-
-function decode<T>(operation: KmsOperation, run: () => T): T {
-  try {
-    return run();
-  } catch (cause) {
-    throw new InvalidResponseError(
-      `${operation}: the MinKMS response message is not valid protobuf: ${(cause as Error).message}`,
-      { cause },
-    );
-  }
-}
-
-function parseVersion(
-  operation: KmsOperation,
-  body: Uint8Array,
-  contentType: string,
-): VersionResponse {
-  const type = mediaType(contentType);
-  if (type === 'application/octet-stream') {
-    return decode(operation, () => fromBinary(VersionResponseSchema, body));
-  }
-  if (type === 'application/json' || type.endsWith('+json')) {
-    return decode(operation, () =>
-      fromJson(VersionResponseSchema, JSON.parse(new TextDecoder().decode(body)) as JsonValue, {
-        ignoreUnknownFields: true,
-      }),
-    );
-  }
-  throw new InvalidResponseError(
-    `${operation}: MinKMS responded to /version with Content-Type ${JSON.stringify(contentType.slice(0, 100))}, expected application/octet-stream or application/json`,
-  );
-}
-
-function mediaType(contentType: string): string {
-  return contentType.split(';')[0]!.trim().toLowerCase();
 }

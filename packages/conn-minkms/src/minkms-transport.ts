@@ -10,21 +10,19 @@
  * cancellation. The request body is a byte array, so every attempt sends the same bytes.
  */
 
-import tls from 'node:tls';
 import {
-  CanceledError,
   type EndpointAttempt,
   InvalidResponseError,
   KmsError,
   type KmsOperation,
   KmsTimeoutError,
-  KmsTlsError,
   type OperationOptions,
-  operationFailed,
 } from '@kmskit/core';
-import { Agent, request } from 'undici';
-import { type ClientCertificate, createClientCertificate } from './minkms-certificate.js';
+import { request } from 'undici';
+import { MinkmsAgents } from './minkms-agent.js';
+import { discard, headerValue, parseContentLength, readBody } from './minkms-body.js';
 import { type FailoverAction, mapErrorResponse, readErrorMessage } from './minkms-errors.js';
+import { abortError, classifyTransportError } from './minkms-network-errors.js';
 import type { ResolvedMinkmsOptions } from './minkms-options.js';
 
 /** An outgoing request: a `POST` of a command body or a `GET`. */
@@ -52,72 +50,25 @@ export interface MinkmsResponse<T> {
 /** Turns a 200 response body into a value; throws `InvalidResponseError` when it is malformed. */
 export type ResponseParser<T> = (body: Uint8Array, contentType: string) => T;
 
-interface AgentEntry {
-  agent: Agent;
-  /** When to replace the agent, because its client certificate expires soon. */
-  renewAt: number;
-}
-
 type AttemptResult<T> =
   | { ok: true; value: T; status: number }
   | { ok: false; error: KmsError; action: FailoverAction; status?: number };
 
 /** Bytes of an error body that are read; MinIO's client reads 5 KB. */
 const MAX_ERROR_BODY_BYTES = 5 * 1024;
-/** Renew the client certificate this long before it expires. */
-const CERTIFICATE_RENEWAL_MS = 7 * 24 * 60 * 60 * 1000;
 /** The abort reason of requests whose result is no longer needed, such as slower `/version` probes. */
 export const SUPERSEDED = Symbol('MinKMS request superseded');
 /** The abort reason of a per-attempt timeout. */
 const TIMED_OUT = Symbol('MinKMS request timed out');
-/** Longest TCP and TLS connection setup. */
-const MAX_CONNECT_TIMEOUT_MS = 10_000;
-
-const CONNECTION_ERRORS = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EHOSTDOWN',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EADDRNOTAVAIL',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-]);
-
-const TLS_ERRORS = new Set([
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'CERT_SIGNATURE_FAILURE',
-  'HOSTNAME_MISMATCH',
-  'EPROTO',
-]);
-
 /** Sends requests to the configured endpoints. */
 export class MinkmsTransport {
   readonly #options: ResolvedMinkmsOptions;
   readonly #failedAt = new Map<string, number>();
-  #agent: Promise<AgentEntry> | undefined;
-  readonly #retiredAgents = new Set<Agent>();
-  #closed = false;
+  readonly #agents: MinkmsAgents;
 
   constructor(options: ResolvedMinkmsOptions) {
     this.#options = options;
+    this.#agents = new MinkmsAgents(options);
   }
 
   /** Sends a request with failover and returns the first successful response. */
@@ -157,15 +108,8 @@ export class MinkmsTransport {
   }
 
   /** Closes the sockets. Calls after `close` fail. */
-  async close(): Promise<void> {
-    this.#closed = true;
-    const agents = [...this.#retiredAgents];
-    const current = this.#agent?.catch(() => undefined);
-    this.#agent = undefined;
-    this.#retiredAgents.clear();
-    const entry = await current;
-    if (entry !== undefined) agents.push(entry.agent);
-    await Promise.all(agents.map((item) => item.destroy().catch(() => {})));
+  close(): Promise<void> {
+    return this.#agents.close();
   }
 
   /** Endpoints from a random start; endpoints in their cool-down go last, oldest failure first. */
@@ -215,7 +159,7 @@ export class MinkmsTransport {
       result =
         controller.signal.reason === TIMED_OUT
           ? { ok: false, error: this.#timeoutError(endpoint, subject.operation), action: 'next' }
-          : classifyTransportError(caught, endpoint, subject.operation);
+          : { ok: false, ...classifyTransportError(caught, endpoint, subject.operation) };
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
@@ -237,7 +181,7 @@ export class MinkmsTransport {
     signal: AbortSignal,
     parse: ResponseParser<T>,
   ): Promise<AttemptResult<T>> {
-    const agent = await this.#currentAgent(subject.operation);
+    const agent = await this.#agents.current(subject.operation);
     const headers: Record<string, string> = { accept: 'application/*' };
     if (outgoing.body !== undefined) {
       headers['content-type'] = 'application/octet-stream';
@@ -300,65 +244,6 @@ export class MinkmsTransport {
       return { ok: false, error: caught, action: 'return', status };
     }
   }
-
-  /** Returns the agent, creating it (and the client certificate) on first use and before expiry. */
-  async #currentAgent(operation: KmsOperation): Promise<Agent> {
-    if (this.#closed) {
-      throw operationFailed(operation, 'the MinKMS connector is closed', { retryable: false });
-    }
-    const existing = this.#agent;
-    if (existing !== undefined) {
-      const entry = await existing.catch(() => undefined);
-      if (entry !== undefined && Date.now() < entry.renewAt) return entry.agent;
-      if (this.#agent === existing) {
-        this.#agent = undefined;
-        if (entry !== undefined) this.#retire(entry.agent);
-      }
-    }
-
-    this.#agent ??= this.#createAgent();
-    const pending = this.#agent;
-    try {
-      return (await pending).agent;
-    } catch (cause) {
-      if (this.#agent === pending) this.#agent = undefined;
-      throw operationFailed(
-        operation,
-        'cannot create the client certificate from the MinKMS API key',
-        {
-          cause,
-          retryable: false,
-        },
-      );
-    }
-  }
-
-  async #createAgent(): Promise<AgentEntry> {
-    const certificate: ClientCertificate = await createClientCertificate(this.#options.apiKey);
-    const secureContext = tls.createSecureContext({
-      ca: this.#options.trustedCertificates,
-      cert: certificate.certPem,
-      key: certificate.keyPem,
-      minVersion: 'TLSv1.2',
-    });
-    const agent = new Agent({
-      connect: {
-        secureContext,
-        rejectUnauthorized: true,
-        timeout: Math.min(this.#options.requestTimeoutMs, MAX_CONNECT_TIMEOUT_MS),
-      },
-    });
-    return { agent, renewAt: certificate.notAfter.getTime() - CERTIFICATE_RENEWAL_MS };
-  }
-
-  /** Closes an agent once its requests have finished. */
-  #retire(agent: Agent): void {
-    this.#retiredAgents.add(agent);
-    agent
-      .close()
-      .catch(() => {})
-      .finally(() => this.#retiredAgents.delete(agent));
-  }
 }
 
 function report<T>(
@@ -384,118 +269,4 @@ function report<T>(
 function outcomeOf<T>(result: AttemptResult<T>): EndpointAttempt['outcome'] {
   if (result.ok) return 'success';
   return result.action === 'return' ? 'error' : 'failure';
-}
-
-function abortError(signal: AbortSignal, operation: KmsOperation): KmsError {
-  if (KmsError.isInstance(signal.reason)) return signal.reason;
-  return new CanceledError(`${operation} was canceled by its AbortSignal`, {
-    cause: signal.reason,
-  });
-}
-
-function classifyTransportError(
-  caught: unknown,
-  endpoint: string,
-  operation: KmsOperation,
-): AttemptResult<never> {
-  if (KmsError.isInstance(caught)) return { ok: false, error: caught, action: 'return' };
-  const code = errorCode(caught);
-  const text = caught instanceof Error ? caught.message : String(caught);
-  if (isTlsError(caught, code)) {
-    const error = new KmsTlsError(
-      endpoint,
-      `${operation}: the TLS handshake with MinKMS endpoint ${endpoint} failed (${code || 'TLS error'}: ${text}); check the server certificate and the \`ca\`/\`caPath\` options`,
-      { cause: caught },
-    );
-    return { ok: false, error, action: 'next' };
-  }
-  if (code !== undefined && CONNECTION_ERRORS.has(code)) {
-    const error = operationFailed(
-      operation,
-      `cannot reach MinKMS endpoint ${endpoint} (${code}: ${text})`,
-      {
-        cause: caught,
-        retryable: true,
-      },
-    );
-    return { ok: false, error, action: 'next' };
-  }
-  const error = operationFailed(
-    operation,
-    `the request to MinKMS endpoint ${endpoint} failed: ${text}`,
-    {
-      cause: caught,
-      retryable: false,
-    },
-  );
-  return { ok: false, error, action: 'return' };
-}
-
-function errorCode(caught: unknown): string | undefined {
-  if (typeof caught !== 'object' || caught === null) return undefined;
-  const code = (caught as { code?: unknown }).code;
-  if (typeof code === 'string') return code;
-  const inner =
-    (caught as { errors?: unknown[]; cause?: unknown }).errors?.[0] ??
-    (caught as { cause?: unknown }).cause;
-  return inner === caught ? undefined : errorCode(inner);
-}
-
-function isTlsError(caught: unknown, code: string | undefined): boolean {
-  if (
-    code !== undefined &&
-    (code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_') || TLS_ERRORS.has(code))
-  ) {
-    return true;
-  }
-  return (
-    typeof caught === 'object' &&
-    caught !== null &&
-    (caught as { library?: unknown }).library === 'SSL routines'
-  );
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function parseContentLength(value: string | undefined): number | undefined {
-  if (value === undefined || !/^\d{1,15}$/.test(value.trim())) return undefined;
-  return Number(value.trim());
-}
-
-interface Discardable {
-  destroy(): unknown;
-  on(event: 'error', listener: () => void): unknown;
-}
-
-/** Drops a response body; undici reports the destroyed stream as an error, which is expected here. */
-function discard(body: Discardable): void {
-  body.on('error', () => {});
-  body.destroy();
-}
-
-/**
- * Reads a body of at most `limit` bytes. With `truncate`, the rest is discarded. Without it,
- * reading stops at `limit + 1` bytes, so the caller can see that the body is too long.
- */
-async function readBody(
-  body: Discardable & AsyncIterable<Uint8Array>,
-  limit: number,
-  truncate: boolean,
-): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    total += chunk.length;
-    if (total > limit) {
-      discard(body);
-      break;
-    }
-  }
-  const all = Buffer.concat(chunks, total);
-  return truncate
-    ? all.subarray(0, Math.min(limit, total))
-    : all.subarray(0, Math.min(limit + 1, total));
 }

@@ -1,16 +1,27 @@
 /** HTTP request handling of the MinKMS test server: routes, identities, errors and faults. */
 
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { create, toBinary } from '@bufbuild/protobuf';
-import { ErrResponseSchema, VersionResponseSchema } from './gen/minio/kms/v1/kms_pb.js';
+import { VersionResponseSchema } from './gen/minio/kms/v1/kms_pb.js';
 import { type MinkmsPolicy, runCommands } from './minkms-commands.js';
 import type { MinkmsFault, MinkmsFaultSet } from './minkms-faults.js';
 import { joinFrames, splitFrames } from './minkms-frames.js';
 import { identityOfCertificate } from './minkms-identity.js';
+import {
+  deliver,
+  errorReply,
+  type MinkmsErrorFormat,
+  OCTET_STREAM,
+  type OpenResponses,
+  type Reply,
+  respondWithFault,
+  send,
+} from './minkms-replies.js';
 import { type MinkmsKeyStore, MinkmsServerError } from './minkms-store.js';
+
+export type { MinkmsErrorFormat };
 
 /** A request as the server received it. */
 export interface MinkmsRecordedRequest {
@@ -34,9 +45,6 @@ export interface MinkmsRecordedRequest {
   fault: MinkmsFault['type'] | undefined;
 }
 
-/** The format of error bodies: protobuf `ErrResponse` (as MinKMS sends), JSON or plain text. */
-export type MinkmsErrorFormat = 'protobuf' | 'json' | 'text';
-
 /** The server state a request handler uses. */
 export interface HandlerContext {
   listener: number;
@@ -53,16 +61,9 @@ export interface HandlerContext {
   /** Receives unexpected handler errors, which the client sees as a 500. */
   onError: ((error: unknown) => void) | undefined;
   /** Responses that faults keep open; the server destroys them when it stops. */
-  openResponses: Set<ServerResponse>;
+  openResponses: OpenResponses;
 }
 
-interface Reply {
-  status: number;
-  contentType: string;
-  body: Buffer;
-}
-
-const OCTET_STREAM = 'application/octet-stream';
 const identities = new WeakMap<TLSSocket, string | undefined>();
 
 /** Handles one request. */
@@ -75,7 +76,8 @@ export async function handleMinkmsRequest(
     await handle(context, request, response);
   } catch (caught) {
     context.onError?.(caught);
-    if (!response.headersSent) send(response, errorReply(context, 500, 'internal error'));
+    if (!response.headersSent)
+      send(response, errorReply(context.errorFormat, 500, 'internal error'));
     else response.destroy();
   }
 }
@@ -95,7 +97,7 @@ async function handle(context: HandlerContext, request: IncomingMessage, respons
   if (body === undefined) {
     send(
       response,
-      errorReply(context, 413, `request body exceeds ${context.maxRequestBytes} bytes`),
+      errorReply(context.errorFormat, 413, `request body exceeds ${context.maxRequestBytes} bytes`),
       { close: true },
     );
     return;
@@ -116,7 +118,7 @@ async function handle(context: HandlerContext, request: IncomingMessage, respons
     fault: fault?.type,
   });
 
-  if (fault && (await replaceAnswer(context, fault, request, response))) return;
+  if (fault && (await respondWithFault(context, fault, request, response))) return;
 
   let reply: Reply;
   try {
@@ -128,7 +130,7 @@ async function handle(context: HandlerContext, request: IncomingMessage, respons
     );
   } catch (caught) {
     if (!(caught instanceof MinkmsServerError)) throw caught;
-    reply = errorReply(context, caught.status, caught.message);
+    reply = errorReply(context.errorFormat, caught.status, caught.message);
   }
   await deliver(context, fault, reply, response);
 }
@@ -195,141 +197,6 @@ function respond(
     listLimit: context.listLimit,
   });
   return { status: 200, contentType: OCTET_STREAM, body: joinFrames(responses) };
-}
-
-/** Applies a fault that responds in place of the server. Returns whether it did. */
-async function replaceAnswer(
-  context: HandlerContext,
-  fault: MinkmsFault,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<boolean> {
-  switch (fault.type) {
-    case 'close':
-      request.socket.destroy();
-      return true;
-    case 'status':
-      send(
-        response,
-        errorReply(context, fault.status, fault.message ?? `injected ${fault.status}`),
-      );
-      return true;
-    case 'blackhole':
-      context.openResponses.add(response);
-      response.once('close', () => context.openResponses.delete(response));
-      return true;
-    case 'oversized':
-      await sendFiller(context, response, fault.bytes ?? 64 * 1024 * 1024);
-      return true;
-    case 'redirect':
-      response.writeHead(fault.status ?? 307, {
-        location: fault.location ?? `https://127.0.0.1:1${request.url ?? '/'}`,
-      });
-      response.end();
-      return true;
-    case 'response': {
-      const body =
-        typeof fault.body === 'string' ? Buffer.from(fault.body) : Buffer.from(fault.body ?? []);
-      send(response, { status: fault.status, contentType: fault.contentType ?? '', body });
-      return true;
-    }
-    default:
-      return false;
-  }
-}
-
-/** Sends a reply, altered by a fault that keeps the server's response. */
-async function deliver(
-  context: HandlerContext,
-  fault: MinkmsFault | undefined,
-  reply: Reply,
-  response: ServerResponse,
-): Promise<void> {
-  switch (fault?.type) {
-    case 'delay':
-      context.openResponses.add(response);
-      await Promise.race([
-        new Promise((resolve) => setTimeout(resolve, fault.ms)),
-        once(response, 'close'),
-      ]);
-      context.openResponses.delete(response);
-      if (!response.destroyed) send(response, reply);
-      return;
-    case 'content-type':
-      send(response, { ...reply, contentType: fault.contentType });
-      return;
-    case 'chunked':
-      send(response, reply, { chunked: true });
-      return;
-    case 'malformed-frame':
-      send(response, {
-        ...reply,
-        body: corruptFrame(reply.body, fault.variant ?? 'wrong-command'),
-      });
-      return;
-    default:
-      send(response, reply);
-  }
-}
-
-function corruptFrame(
-  body: Buffer,
-  variant: 'wrong-command' | 'truncated' | 'trailing-data',
-): Buffer {
-  const copy = Buffer.from(body.length >= 6 ? body : Buffer.alloc(6));
-  if (variant === 'wrong-command') copy.writeUInt16BE((copy.readUInt16BE(0) + 1) & 0xffff, 0);
-  if (variant === 'truncated') copy.writeUInt32BE(copy.readUInt32BE(2) + 10, 2);
-  if (variant === 'trailing-data') return Buffer.concat([copy, copy]);
-  return copy;
-}
-
-function errorReply(context: HandlerContext, status: number, message: string): Reply {
-  if (context.errorFormat === 'json') {
-    return {
-      status,
-      contentType: 'application/json',
-      body: Buffer.from(JSON.stringify({ message })),
-    };
-  }
-  if (context.errorFormat === 'text') {
-    return { status, contentType: 'text/plain; charset=utf-8', body: Buffer.from(message) };
-  }
-  const body = toBinary(ErrResponseSchema, create(ErrResponseSchema, { message }));
-  return { status, contentType: OCTET_STREAM, body: Buffer.from(body) };
-}
-
-function send(
-  response: ServerResponse,
-  reply: Reply,
-  options: { chunked?: boolean; close?: boolean } = {},
-): void {
-  const headers: Record<string, string> = {};
-  if (reply.contentType !== '') headers['content-type'] = reply.contentType;
-  if (!options.chunked) headers['content-length'] = String(reply.body.length);
-  if (options.close) headers.connection = 'close';
-  response.writeHead(reply.status, headers);
-  if (options.chunked && reply.body.length > 0) response.write(reply.body);
-  response.end(options.chunked ? undefined : reply.body);
-}
-
-async function sendFiller(
-  context: HandlerContext,
-  response: ServerResponse,
-  bytes: number,
-): Promise<void> {
-  context.openResponses.add(response);
-  response.writeHead(200, { 'content-type': OCTET_STREAM, 'content-length': String(bytes) });
-  const chunk = Buffer.alloc(64 * 1024, 0x41);
-  let sent = 0;
-  while (sent < bytes && !response.destroyed) {
-    const part = chunk.subarray(0, Math.min(chunk.length, bytes - sent));
-    sent += part.length;
-    if (!response.write(part)) {
-      await Promise.race([once(response, 'drain'), once(response, 'close')]);
-    }
-  }
-  context.openResponses.delete(response);
-  if (!response.destroyed) response.end();
 }
 
 /** Reads the body; returns `undefined` when it exceeds `limit`, after discarding the rest. */

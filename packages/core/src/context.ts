@@ -1,8 +1,8 @@
 /**
  * MinIO's `Context`: string pairs that bind a data key to what it protects. Its canonical encoding
- * is the AEAD associated data of every KMS call, so it must match MinIO byte for byte: a JSON
- * object without spaces, keys sorted by their UTF-8 bytes (Go's string order), and strings escaped
- * as Go's `encoding/json` does with HTML escaping on.
+ * is the AEAD associated data of every KMS call, so it must match MinIO byte for byte. That
+ * encoding is a JSON object without spaces, with keys sorted by their UTF-8 bytes (Go's string
+ * order) and strings escaped as Go's `encoding/json` does with HTML escaping on.
  */
 
 import { InvalidContextError } from './errors.js';
@@ -10,10 +10,8 @@ import { InvalidContextError } from './errors.js';
 /** A KMS context: a plain object or a `Map` of strings. `undefined` and `{}` both encode as `{}`. */
 export type Context = Readonly<Record<string, string>> | ReadonlyMap<string, string>;
 
-const encoder = new TextEncoder();
 const EMPTY_CONTEXT = Uint8Array.of(0x7b, 0x7d); // "{}"
 const HEX = '0123456789abcdef';
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * Encodes a context as MinIO's `Context.MarshalText` does.
@@ -29,7 +27,7 @@ export function encodeContext(context?: Context | null): Uint8Array {
       `invalid context of type ${typeof context}: pass an object or a Map of strings`,
     );
   }
-  const entries: Array<readonly [Uint8Array, Uint8Array]> = [];
+  const entries: Array<[string, string]> = [];
   const pairs = context instanceof Map ? context.entries() : Object.entries(context);
   for (const [key, value] of pairs as Iterable<[unknown, unknown]>) {
     if (typeof key !== 'string') {
@@ -40,14 +38,27 @@ export function encodeContext(context?: Context | null): Uint8Array {
         `invalid context value for key ${JSON.stringify(key)}: expected a string, got ${value === null ? 'null' : typeof value}`,
       );
     }
-    entries.push([utf8(key, 'key'), utf8(value, `value of key ${JSON.stringify(key)}`)]);
+    entries.push([key, value]);
   }
-  return encodeContextEntries(entries);
+  if (entries.length === 0) return EMPTY_CONTEXT.slice();
+
+  // Code point order is UTF-8 byte order; plain string comparison would use UTF-16 code units.
+  if (entries.length > 1) entries.sort((a, b) => compareCodePoints(a[0], b[0]));
+  const out = new ByteWriter();
+  out.byte(0x7b);
+  entries.forEach(([key, value], index) => {
+    if (index > 0) out.byte(0x2c);
+    writeText(out, key, 'key');
+    out.byte(0x3a);
+    writeText(out, value, `value of key ${JSON.stringify(key)}`);
+  });
+  out.byte(0x7d);
+  return out.finish();
 }
 
 /**
  * Encodes context entries given as raw bytes, the way Go encodes a `map[string]string` whose
- * strings may hold any bytes: each byte that is not part of valid UTF-8 becomes `\ufffd`.
+ * strings may contain any bytes. Each byte that is not part of valid UTF-8 becomes `\ufffd`.
  * Entries with equal keys keep the last value, as a map would.
  */
 export function encodeContextEntries(
@@ -93,13 +104,58 @@ export function decodeContext(bytes: Uint8Array): Record<string, string> {
   return result;
 }
 
-function utf8(text: string, what: string): Uint8Array {
-  if (LONE_SURROGATE.test(text)) {
-    throw new InvalidContextError(
-      `invalid context ${what}: it contains an unpaired UTF-16 surrogate, which cannot be encoded as UTF-8; remove it or replace it with U+FFFD`,
-    );
+/** Writes a JS string as a JSON string in UTF-8, escaped as `writeString` escapes bytes. */
+function writeText(out: ByteWriter, text: string, what: string): void {
+  out.byte(0x22);
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) {
+      writeAscii(out, unit);
+    } else if (unit < 0x800) {
+      out.byte(0xc0 | (unit >> 6));
+      out.byte(0x80 | (unit & 0x3f));
+    } else if (unit >= 0xd800 && unit <= 0xdfff) {
+      const low = text.charCodeAt(i + 1);
+      if (unit > 0xdbff || !(low >= 0xdc00 && low <= 0xdfff)) throw loneSurrogate(what);
+      const codePoint = 0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00);
+      out.byte(0xf0 | (codePoint >> 18));
+      out.byte(0x80 | ((codePoint >> 12) & 0x3f));
+      out.byte(0x80 | ((codePoint >> 6) & 0x3f));
+      out.byte(0x80 | (codePoint & 0x3f));
+      i++;
+    } else if (unit === 0x2028 || unit === 0x2029) {
+      out.ascii(unit === 0x2028 ? '\\u2028' : '\\u2029');
+    } else {
+      out.byte(0xe0 | (unit >> 12));
+      out.byte(0x80 | ((unit >> 6) & 0x3f));
+      out.byte(0x80 | (unit & 0x3f));
+    }
   }
-  return encoder.encode(text);
+  out.byte(0x22);
+}
+
+function loneSurrogate(what: string): InvalidContextError {
+  return new InvalidContextError(
+    `invalid context ${what}: it contains an unpaired UTF-16 surrogate, which cannot be encoded as UTF-8; remove it or replace it with U+FFFD`,
+  );
+}
+
+/** Compares strings by code point, which orders them as their UTF-8 bytes. */
+function compareCodePoints(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+/** Moves surrogates (code points above U+FFFF) after U+E000–U+FFFF, as in code point order. */
+function codePointRank(unit: number): number {
+  if (unit >= 0xe000) return unit - 0x800;
+  if (unit >= 0xd800) return unit + 0x2000;
+  return unit;
 }
 
 function latin1(bytes: Uint8Array): string {

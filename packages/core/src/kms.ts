@@ -14,6 +14,7 @@ import type {
   VersionInfo,
 } from './connector.js';
 import { type Context, encodeContext } from './context.js';
+import { type Deadline, DeadlineScheduler } from './deadlines.js';
 import { DataKey } from './dek.js';
 import { type KmsCallEvent, kmsCallChannel } from './diagnostics.js';
 import {
@@ -83,6 +84,7 @@ export class KMS {
   readonly #connector: Connector;
   readonly #timeoutMs: number;
   readonly #metrics = new MetricsRecorder();
+  readonly #deadlines = new DeadlineScheduler();
 
   constructor(options: KmsOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -105,7 +107,7 @@ export class KMS {
     this.defaultKeyId = defaultKeyId;
   }
 
-  /** What the connector supports. */
+  /** The connector's capabilities. */
   get capabilities(): Connector['capabilities'] {
     return this.#connector.capabilities;
   }
@@ -304,61 +306,36 @@ export class KMS {
   ): Promise<T> {
     const startTime = Date.now();
     const started = performance.now();
-    const attempts: EndpointAttempt[] = [];
-    const callerSignal = options?.signal;
-    const controller = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let removeListener = () => {};
-    let settle: ((error: KmsError) => void) | undefined;
-    const aborted = new Promise<never>((_, reject) => {
-      settle = reject;
-    });
-    aborted.catch(() => {});
-
-    const cancel = () => {
-      const error = new CanceledError(`${operation} was canceled by its AbortSignal`, {
-        cause: callerSignal?.reason,
-      });
-      controller.abort(error);
-      settle?.(error);
-    };
+    const call = new CallState(operation, options?.signal);
     try {
-      if (callerSignal?.aborted)
+      if (call.callerSignal?.aborted) {
         throw new CanceledError(`${operation} was canceled before it started`);
-      if (callerSignal) {
-        callerSignal.addEventListener('abort', cancel, { once: true });
-        removeListener = () => callerSignal.removeEventListener('abort', cancel);
       }
+      call.watchCaller();
       if (this.#timeoutMs > 0) {
-        timer = setTimeout(() => {
-          const error = new KmsTimeoutError(
-            `${operation} timed out after ${this.#timeoutMs} ms: raise \`timeoutMs\` or check the KMS endpoints`,
-          );
-          controller.abort(error);
-          settle?.(error);
-        }, this.#timeoutMs);
+        call.deadline = this.#deadlines.schedule(this.#timeoutMs, () =>
+          call.abort(
+            new KmsTimeoutError(
+              `${operation} timed out after ${this.#timeoutMs} ms: raise \`timeoutMs\` or check the KMS endpoints`,
+            ),
+          ),
+        );
       }
-      const operationOptions: OperationOptions = {
-        signal: controller.signal,
-        reportAttempt: (attempt) => {
-          attempts.push(attempt);
-        },
-      };
-      const result = await Promise.race([run(operationOptions), aborted]);
-      this.#finish(operation, 'success', startTime, started, attempts);
+      const pending = run(call.operationOptions());
+      const result = call.watching ? await call.guard(pending) : await pending;
+      this.#finish(operation, 'success', startTime, started, call.attempts);
       return result;
     } catch (caught) {
-      const error = this.#classify(operation, caught, controller.signal);
-      this.#finish(operation, outcomeOf(error), startTime, started, attempts, error);
+      const error = this.#classify(operation, caught, call.reason);
+      this.#finish(operation, outcomeOf(error), startTime, started, call.attempts, error);
       throw error;
     } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      removeListener();
+      call.end();
     }
   }
 
-  #classify(operation: KmsOperation, caught: unknown, signal: AbortSignal): unknown {
-    if (signal.aborted && KmsError.isInstance(signal.reason)) return signal.reason;
+  #classify(operation: KmsOperation, caught: unknown, abortReason: KmsError | undefined): unknown {
+    if (abortReason) return abortReason;
     if (KmsError.isInstance(caught) || isOptionError(caught)) return caught;
     return operationFailed(operation, `the ${this.type} connector failed unexpectedly`, {
       cause: caught,
@@ -390,6 +367,79 @@ export class KMS {
       event.status = error.status;
     }
     kmsCallChannel.publish(event);
+  }
+}
+
+/**
+ * The cancellation state of one call. The `AbortController` behind `signal` costs more than a
+ * fast local operation, so it is created only when the connector reads `signal`.
+ */
+class CallState {
+  readonly attempts: EndpointAttempt[] = [];
+  deadline: Deadline | undefined;
+  reason: KmsError | undefined;
+  #controller: AbortController | undefined;
+  #reject: ((error: KmsError) => void) | undefined;
+  #removeListener: (() => void) | undefined;
+
+  constructor(
+    readonly operation: KmsOperation,
+    readonly callerSignal: AbortSignal | undefined,
+  ) {}
+
+  /** Whether a caller signal or a deadline can end the call early. */
+  get watching(): boolean {
+    return this.callerSignal !== undefined || this.deadline !== undefined;
+  }
+
+  watchCaller(): void {
+    const signal = this.callerSignal;
+    if (!signal) return;
+    const onAbort = () =>
+      this.abort(
+        new CanceledError(`${this.operation} was canceled by its AbortSignal`, {
+          cause: signal.reason,
+        }),
+      );
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.#removeListener = () => signal.removeEventListener('abort', onAbort);
+  }
+
+  operationOptions(): OperationOptions {
+    const state = this;
+    return {
+      get signal(): AbortSignal {
+        if (!state.#controller) {
+          state.#controller = new AbortController();
+          if (state.reason) state.#controller.abort(state.reason);
+        }
+        return state.#controller.signal;
+      },
+      reportAttempt: (attempt) => {
+        state.attempts.push(attempt);
+      },
+    };
+  }
+
+  /** Returns `pending`'s result, or rejects as soon as the call is aborted. */
+  guard<T>(pending: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#reject = reject;
+      if (this.reason) reject(this.reason);
+      pending.then(resolve, reject);
+    });
+  }
+
+  abort(reason: KmsError): void {
+    if (this.reason) return;
+    this.reason = reason;
+    this.#controller?.abort(reason);
+    this.#reject?.(reason);
+  }
+
+  end(): void {
+    this.deadline?.cancel();
+    this.#removeListener?.();
   }
 }
 

@@ -5,7 +5,6 @@
 
 import { createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import {
-  CanceledError,
   type Connector,
   type ConnectorCapabilities,
   type EndpointStatus,
@@ -13,7 +12,6 @@ import {
   KeyExistsError,
   type KeyListPage,
   KeyNotFoundError,
-  KmsError,
   NotSupportedError,
   type OperationOptions,
   type VersionInfo,
@@ -101,16 +99,14 @@ export class BuiltinConnector implements Connector {
     return this.defaultKeyId;
   }
 
-  async createKey(request: { name: string }, options: OperationOptions): Promise<void> {
-    throwIfAborted(options);
+  async createKey(request: { name: string }, _options: OperationOptions): Promise<void> {
     if (request.name === this.keyName) throw new KeyExistsError(request.name);
     throw new NotSupportedError(
       `cannot create key '${request.name}': the builtin KMS has only its static key '${this.keyName}' (MINIO_KMS_SECRET_KEY) and cannot create keys; use a KES or MinIO KMS connector to manage keys`,
     );
   }
 
-  async deleteKey(request: { name: string }, options: OperationOptions): Promise<void> {
-    throwIfAborted(options);
+  async deleteKey(request: { name: string }, _options: OperationOptions): Promise<void> {
     throw new NotSupportedError(
       `cannot delete key '${request.name}': the builtin KMS has only its static key '${this.keyName}' (MINIO_KMS_SECRET_KEY) and cannot delete keys; change the configured key instead`,
     );
@@ -118,9 +114,8 @@ export class BuiltinConnector implements Connector {
 
   async listKeys(
     request: { prefix: string; continueAt: string; limit: number },
-    options: OperationOptions,
+    _options: OperationOptions,
   ): Promise<KeyListPage> {
-    throwIfAborted(options);
     // MinIO lists the key when its name starts with both the prefix and the continue-at value,
     // and never returns a continuation. One name always fits a limit of 1 or more.
     const listed =
@@ -130,9 +125,8 @@ export class BuiltinConnector implements Connector {
 
   async generateKey(
     request: { name: string; associatedData: Uint8Array },
-    options: OperationOptions,
+    _options: OperationOptions,
   ): Promise<GeneratedKey> {
-    throwIfAborted(options);
     this.#requireKey(request.name);
     const random = randomBytes(DATA_KEY_LENGTH + IV_LENGTH + NONCE_LENGTH);
     const plaintext = new Uint8Array(random.subarray(0, DATA_KEY_LENGTH));
@@ -151,9 +145,8 @@ export class BuiltinConnector implements Connector {
 
   async decrypt(
     request: { name: string; version: number; ciphertext: Uint8Array; associatedData: Uint8Array },
-    options: OperationOptions,
+    _options: OperationOptions,
   ): Promise<Uint8Array> {
-    throwIfAborted(options);
     this.#requireKey(request.name);
     return openCiphertext(
       this.#masterKey,
@@ -169,19 +162,16 @@ export class BuiltinConnector implements Connector {
    */
   async mac(
     request: { name: string; message: Uint8Array },
-    options: OperationOptions,
+    _options: OperationOptions,
   ): Promise<Uint8Array> {
-    throwIfAborted(options);
     return hmacSha256(this.#masterKey, request.message);
   }
 
-  async version(options: OperationOptions): Promise<VersionInfo> {
-    throwIfAborted(options);
+  async version(_options: OperationOptions): Promise<VersionInfo> {
     return { version: BUILTIN_VERSION };
   }
 
-  async status(options: OperationOptions): Promise<EndpointStatus[]> {
-    throwIfAborted(options);
+  async status(_options: OperationOptions): Promise<EndpointStatus[]> {
     return [{ endpoint: BUILTIN_ENDPOINT, state: 'online', version: BUILTIN_VERSION }];
   }
 
@@ -244,11 +234,4 @@ function requireName(keyName: string): void {
       'createBuiltinConnector: the key name is empty: kmskit needs a name to address the key, so write the secret key as `<name>:<base64 key>`',
     );
   }
-}
-
-function throwIfAborted(options: OperationOptions | undefined): void {
-  const signal = options?.signal;
-  if (!signal?.aborted) return;
-  if (KmsError.isInstance(signal.reason)) throw signal.reason;
-  throw new CanceledError(undefined, { cause: signal.reason });
 }

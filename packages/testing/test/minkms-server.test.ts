@@ -178,6 +178,24 @@ describe('startMinkmsServer', () => {
     expect(server.keyVersions('my-key')).toEqual([1, added]);
   });
 
+  it('adds a version with add_version', async () => {
+    server.createKey('versioned');
+    const body = frame(
+      201,
+      toBinary(
+        CreateKeyRequestSchema,
+        create(CreateKeyRequestSchema, { name: 'versioned', addVersion: true }),
+      ),
+    );
+    expect((await call({ body })).status).toBe(200);
+    expect(server.keyVersions('versioned')).toEqual([1, 2]);
+    const key = fromBinary(
+      GenerateKeyResponseSchema,
+      splitFrames((await generate('versioned')).body)![0]!.message,
+    );
+    expect(key.version).toBe(2);
+  });
+
   it('returns MinKMS error codes', async () => {
     const createBody = frame(
       201,

@@ -1,0 +1,73 @@
+/**
+ * Node.js and Web stream wrappers around an incremental DARE engine (`write(chunk, emit)` and
+ * `end(emit)`). Each written chunk is processed at once and its output pushed, so a large chunk
+ * yields a large output; the wrappers rely on the stream's own buffering for backpressure.
+ */
+
+import { Transform, type TransformCallback } from 'node:stream';
+import type { DareEngine } from '../dare/index.js';
+
+/**
+ * Wraps an engine in a Node.js `Transform`. `mapError` turns engine failures into the error the
+ * stream fails with; `cleanup` runs once when the stream ends or is destroyed.
+ */
+export function engineTransform(
+  engine: DareEngine,
+  mapError: (error: unknown) => unknown = (error) => error,
+  cleanup: () => void = () => {},
+): Transform {
+  return new Transform({
+    transform(chunk: Uint8Array, _encoding: BufferEncoding, callback: TransformCallback) {
+      try {
+        engine.write(chunk, (bytes) => this.push(bytes));
+        callback();
+      } catch (error) {
+        callback(mapError(error) as Error);
+      }
+    },
+    flush(callback: TransformCallback) {
+      try {
+        engine.end((bytes) => this.push(bytes));
+        callback();
+      } catch (error) {
+        callback(mapError(error) as Error);
+      }
+    },
+    destroy(error, callback) {
+      cleanup();
+      callback(error);
+    },
+  });
+}
+
+/** Wraps an engine in a Web `TransformStream`; see `engineTransform`. */
+export function engineWebStream(
+  engine: DareEngine,
+  mapError: (error: unknown) => unknown = (error) => error,
+  cleanup: () => void = () => {},
+): TransformStream<Uint8Array, Uint8Array> {
+  const run = (step: () => void) => {
+    try {
+      step();
+    } catch (error) {
+      cleanup();
+      throw mapError(error);
+    }
+  };
+  return new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      run(() => engine.write(chunk, (bytes) => controller.enqueue(plain(bytes))));
+    },
+    flush(controller) {
+      run(() => engine.end((bytes) => controller.enqueue(plain(bytes))));
+      cleanup();
+    },
+  });
+}
+
+/** Node's `Buffer` is a `Uint8Array` subclass; Web consumers get plain arrays. */
+function plain(bytes: Uint8Array): Uint8Array {
+  return bytes.constructor === Uint8Array
+    ? bytes
+    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}

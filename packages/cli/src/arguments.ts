@@ -96,11 +96,16 @@ export function parseCount(
  *
  * @throws {UsageError} when the text is not valid base64.
  */
-export function parseBase64Argument(command: string, what: string, text: string): Uint8Array {
+export function parseBase64Argument(
+  command: string,
+  what: string,
+  text: string,
+  hint = '',
+): Uint8Array {
   const bytes = fromBase64(text.trim());
   if (!bytes) {
     throw new UsageError(
-      `${command}: invalid ${what}: expected standard base64 with padding (A-Z a-z 0-9 + / =), as printed by 'kmskit dek generate'`,
+      `${command}: invalid ${what}: expected standard base64 with padding (A-Z a-z 0-9 + / =)${hint}`,
     );
   }
   return bytes;

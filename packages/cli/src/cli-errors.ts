@@ -1,9 +1,10 @@
 /**
- * How failures leave the command: one line on stderr, `kmskit: <message>`, and an exit status of
+ * Failure reporting of the command: one line on stderr, `kmskit: <message>`, and an exit status of
  * 2 for usage errors and 1 for everything else. No stack trace ever reaches the terminal.
  */
 
 import { KmsConfigurationError, KmsError } from '@kmskit/core';
+import { DareError, S3Error } from '@kmskit/s3-sse-adapter';
 
 /** Exit statuses of `kmskit`. */
 export const EXIT_CODES = {
@@ -15,7 +16,7 @@ export const EXIT_CODES = {
   usage: 2,
 } as const;
 
-/** An invalid command line. Its message says what is wrong and how to get help. */
+/** An invalid command line. Its message names the fault and how to get help. */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -37,12 +38,19 @@ export function exitCodeOf(error: unknown): number {
 }
 
 /**
- * Formats an error as one line without the `kmskit: ` prefix. A `KmsError` gets its API code
- * appended, so scripts and people can look it up; line breaks inside a message become spaces.
+ * Formats an error as one line without the `kmskit: ` prefix. KMS, S3 and DARE errors get their
+ * code appended, so scripts and people can look it up; line breaks inside a message become spaces.
  */
 export function describeError(error: unknown): string {
   let text: string;
-  if (KmsError.isInstance(error)) {
+  if (S3Error.isInstance(error) && error.detail) {
+    // The S3 message is the one sent to S3 clients; the detail names the value and the fix.
+    text = `${error.message.replace(/\.$/, '')}: ${error.detail} (${error.code})`;
+  } else if (
+    KmsError.isInstance(error) ||
+    S3Error.isInstance(error) ||
+    DareError.isInstance(error)
+  ) {
     text = `${error.message} (${error.code})`;
   } else if (error instanceof KmsConfigurationError || isConfigurationError(error)) {
     text = `invalid KMS configuration: ${(error as Error).message}`;

@@ -1,5 +1,5 @@
 /**
- * What a command reads and writes: output streams, environment variables and a stop signal. The
+ * The input and output of a command: output streams, environment variables and a stop signal. The
  * `kmskit` binary passes the process's; tests pass their own to run commands in-process.
  */
 
@@ -7,7 +7,8 @@ import type { Env } from '@kmskit/core';
 
 /** A text stream such as `process.stdout`. */
 export interface CliStream {
-  write(chunk: string): unknown;
+  /** Writes text, or bytes for the binary output of `kmskit decrypt --out -`. */
+  write(chunk: string | Uint8Array): unknown;
   /** True when the stream is a terminal; enables progress output on stderr. */
   isTTY?: boolean;
   /** Terminal width in columns, when known. */

@@ -4,6 +4,7 @@ import type { Command, CommandGroup } from './command.js';
 import { dekCommands } from './commands/dek-commands.js';
 import { demoCommand } from './commands/demo-command.js';
 import { devServerCommand } from './commands/dev-server-command.js';
+import { fileCommands } from './commands/file-commands.js';
 import { keyCommands } from './commands/key-commands.js';
 import { statusCommand } from './commands/status-command.js';
 import { versionCommand } from './commands/version-command.js';
@@ -13,6 +14,7 @@ export const COMMAND_TABLE: ReadonlyArray<Command | CommandGroup> = [
   demoCommand,
   keyCommands,
   dekCommands,
+  ...fileCommands,
   statusCommand,
   devServerCommand,
   versionCommand,
@@ -28,7 +30,7 @@ export function findEntry(word: string): Command | CommandGroup | undefined {
   return COMMAND_TABLE.find((entry) => entry.name === word);
 }
 
-/** Every command, groups expanded. */
+/** Returns every command, with groups expanded. */
 export function allCommands(): Command[] {
   return COMMAND_TABLE.flatMap((entry) => (isGroup(entry) ? entry.commands : [entry]));
 }

@@ -4,7 +4,7 @@ import type { OptionSpecs, OptionValues } from './arguments.js';
 import type { CliIo, Output } from './cli-io.js';
 import type { ConfiguredKms } from './kms-config.js';
 
-/** What a running command receives. */
+/** The context of a running command. */
 export interface CommandContext {
   /** Streams, environment and stop signal. */
   io: CliIo;

@@ -5,10 +5,10 @@ import type { Output } from './cli-io.js';
 
 /** The result of one demo step. */
 export interface DemoStepResult {
-  /** What the step did. */
+  /** The step's description. */
   step: string;
   ok: boolean;
-  /** What the step found, or why it failed. */
+  /** The step's finding, or the reason it failed. */
   detail: string;
 }
 

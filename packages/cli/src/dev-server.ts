@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startKesServer, startMinkmsServer } from '@kmskit/testing';
 
 /** The kinds of development server. */
 export const DEV_SERVER_KINDS = ['kes', 'minkms'] as const;
@@ -64,6 +63,8 @@ export async function startDevServer(
 }
 
 async function startKes(directory: string, ports: number[]): Promise<DevServer> {
+  // Loaded on demand: the test servers and their certificate code slow every other command's start.
+  const { startKesServer } = await import('@kmskit/testing');
   const server = await startKesServer({
     listeners: ports.length,
     ports,
@@ -100,6 +101,7 @@ async function startKes(directory: string, ports: number[]): Promise<DevServer> 
 }
 
 async function startMinkms(directory: string, ports: number[]): Promise<DevServer> {
+  const { startMinkmsServer } = await import('@kmskit/testing');
   const server = await startMinkmsServer({
     listeners: ports.length,
     ports,

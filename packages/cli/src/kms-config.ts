@@ -3,11 +3,9 @@
  * connector registry, or, when no KMS variable is set, from the default builtin key file.
  */
 
-import { builtinConnector } from '@kmskit/conn-builtin';
-import { kesConnector } from '@kmskit/conn-kes';
-import { minkmsConnector } from '@kmskit/conn-minkms';
 import {
   CONNECTOR_TYPE_VARIABLE,
+  type ConnectorDefinition,
   type ConnectorRegistry,
   createConnectorRegistry,
   detectKmsKind,
@@ -15,6 +13,7 @@ import {
   isPresent,
   type KMS,
   KMS_ENV_VARIABLES,
+  type KmsKind,
 } from '@kmskit/core';
 import { keyFilePermissionWarning, loadOrCreateKeyFile } from './key-file.js';
 
@@ -25,12 +24,30 @@ export interface ConfiguredKms {
   source: string;
 }
 
-/** Creates a registry with every connector the CLI ships. */
-export function createCliRegistry(): ConnectorRegistry {
-  return createConnectorRegistry()
-    .register(builtinConnector)
-    .register(kesConnector)
-    .register(minkmsConnector);
+/**
+ * The connector packages the CLI ships, loaded on demand: the remote connectors take hundreds of
+ * milliseconds to load, which commands on the builtin KMS need not pay.
+ */
+const CONNECTOR_LOADERS: Record<KmsKind, () => Promise<ConnectorDefinition<unknown>>> = {
+  builtin: async () => asDefinition((await import('@kmskit/conn-builtin')).builtinConnector),
+  kes: async () => asDefinition((await import('@kmskit/conn-kes')).kesConnector),
+  minkms: async () => asDefinition((await import('@kmskit/conn-minkms')).minkmsConnector),
+};
+
+function asDefinition<Options>(
+  definition: ConnectorDefinition<Options>,
+): ConnectorDefinition<unknown> {
+  return definition as ConnectorDefinition<unknown>;
+}
+
+/** Creates a registry with the CLI's connectors of the given kinds, by default all of them. */
+export async function createCliRegistry(
+  kinds: readonly KmsKind[] = ['builtin', 'kes', 'minkms'],
+): Promise<ConnectorRegistry> {
+  const definitions = await Promise.all(kinds.map((kind) => CONNECTOR_LOADERS[kind]()));
+  const registry = createConnectorRegistry();
+  for (const definition of definitions) registry.register(definition);
+  return registry;
 }
 
 /**
@@ -46,9 +63,9 @@ export function createCliRegistry(): ConnectorRegistry {
 export async function createConfiguredKms(
   env: Env,
   notice: (text: string) => void,
-  registry: ConnectorRegistry = createCliRegistry(),
 ): Promise<ConfiguredKms> {
   if (env[CONNECTOR_TYPE_VARIABLE]) {
+    const registry = await createCliRegistry();
     return {
       kms: await registry.createFromEnv(env),
       source: `${CONNECTOR_TYPE_VARIABLE}=${env[CONNECTOR_TYPE_VARIABLE]}`,
@@ -56,6 +73,7 @@ export async function createConfiguredKms(
   }
 
   const kind = detectKmsKind(env);
+  const registry = await createCliRegistry([kind ?? 'builtin']);
   if (kind === 'builtin') {
     const both =
       isPresent(env, 'MINIO_KMS_SECRET_KEY') && isPresent(env, 'MINIO_KMS_SECRET_KEY_FILE');

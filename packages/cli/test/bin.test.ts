@@ -1,8 +1,11 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isolatedEnv } from './helpers.js';
+import { isolatedEnv, temporaryDirectory } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
@@ -51,10 +54,46 @@ describe('kmskit binary', () => {
     const result = await runBin(['demo'], env);
 
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('16 of 16 steps ok');
+    expect(result.stdout).toContain('19 of 19 steps ok');
     expect(result.stderr).toBe(
       `kmskit: created a new builtin key at ${env.KMSKIT_CONFIG_DIR}/builtin.key (mode 0600)\n`,
     );
+  });
+
+  it('encrypts and decrypts a file', async () => {
+    const env = await isolatedEnv();
+    const directory = await temporaryDirectory();
+    const file = join(directory, 'data.bin');
+    const plaintext = randomBytes(200_000);
+    await writeFile(file, plaintext);
+
+    const encrypted = await runBin(['encrypt', file, '--json'], env);
+    const decrypted = await runBin(['decrypt', `${file}.enc`, '--out', `${file}.out`], env);
+
+    expect(encrypted.status).toBe(0);
+    expect(JSON.parse(encrypted.stdout).sse).toBe('SSE-S3');
+    expect(decrypted.status).toBe(0);
+    expect((await readFile(`${file}.out`)).equals(plaintext)).toBe(true);
+  });
+
+  it('exits quietly on a closed pipe', async () => {
+    const env = await isolatedEnv();
+    const directory = await temporaryDirectory();
+    const file = join(directory, 'data.bin');
+    await writeFile(file, randomBytes(4 * 1024 * 1024));
+    expect((await runBin(['encrypt', file], env)).status).toBe(0);
+
+    const child = spawn(process.execPath, [BIN, 'decrypt', `${file}.enc`, '--out', '-'], {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const status = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+
+    expect(status).toBe(141);
+    expect(stderr).toBe('');
   });
 
   it('exits 2 on a usage error', async () => {

@@ -28,7 +28,7 @@ describe('demo', () => {
     const minioLines = stepLines.filter((line) => line.includes('decrypt MinIO data key'));
 
     expect(result.status).toBe(0);
-    expect(stepLines).toHaveLength(16);
+    expect(stepLines).toHaveLength(19);
     expect(stepLines.every((line) => line.startsWith('ok '))).toBe(true);
     expect(minioLines).toHaveLength(11);
     expect(stepLines[0]).toMatch(/^ok\s+configure the KMS: builtin from key file /);
@@ -37,11 +37,18 @@ describe('demo', () => {
     );
     expect(stepLines[2]).toMatch(/decrypt it with the same context: plaintext matches/);
     expect(stepLines[3]).toMatch(/rejected as expected \(kms:InvalidCiphertextException\)/);
-    expect(lines).toContain('16 of 16 steps ok');
-    expect(lines).toContain('  decrypt: 12 success, 1 error, 0 failure');
-    expect(lines).toContain('  generateKey: 1 success, 0 error, 0 failure');
+    expect(stepLines[4]).toMatch(
+      /encrypt a 4 MiB file as SSE-S3 object demo-bucket\/photos\/2026\/cat\.jpg: 4196352 bytes stored/,
+    );
+    expect(stepLines[5]).toMatch(/decrypt the file: SHA-256 matches/);
+    expect(stepLines[6]).toMatch(
+      /cat\.jpg\.copy: rejected as expected \(kms:InvalidCiphertextException\)/,
+    );
+    expect(lines).toContain('19 of 19 steps ok');
+    expect(lines).toContain('  decrypt: 13 success, 2 error, 0 failure');
+    expect(lines).toContain('  generateKey: 2 success, 0 error, 0 failure');
     expect(result.stdout).toMatch(
-      /MinIO metrics JSON: \{"kms_req_success":13,"kms_req_error":1,"kms_req_failure":0,"kms_resp_time":\{"10000000":\d+,"100000000":\d+,/,
+      /MinIO metrics JSON: \{"kms_req_success":15,"kms_req_error":2,"kms_req_failure":0,"kms_resp_time":\{"10000000":\d+,"100000000":\d+,/,
     );
   });
 
@@ -58,12 +65,17 @@ describe('demo', () => {
       source: 'MINIO_KMS_SECRET_KEY',
       defaultKeyId: 'my-key',
     });
-    expect(report.steps).toHaveLength(16);
-    expect(report.passed).toBe(16);
+    expect(report.steps).toHaveLength(19);
+    expect(report.passed).toBe(19);
     expect(report.failed).toBe(0);
-    expect(report.metrics.operations.decrypt).toMatchObject({ success: 12, error: 1, failure: 0 });
-    expect(report.metrics.minio.kms_req_success).toBe(13);
-    expect(report.metrics.minio.kms_resp_time['10000000000']).toBe(14);
+    expect(report.metrics.operations.decrypt).toMatchObject({ success: 13, error: 2, failure: 0 });
+    expect(report.metrics.operations.generateKey).toMatchObject({
+      success: 2,
+      error: 0,
+      failure: 0,
+    });
+    expect(report.metrics.minio.kms_req_success).toBe(15);
+    expect(report.metrics.minio.kms_resp_time['10000000000']).toBe(17);
   });
 
   it('never prints a plaintext data key', async () => {

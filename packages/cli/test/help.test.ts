@@ -8,6 +8,8 @@ const COMMANDS = [
   ['key', 'delete'],
   ['dek', 'generate'],
   ['dek', 'decrypt'],
+  ['encrypt'],
+  ['decrypt'],
   ['status'],
   ['dev-server'],
   ['version'],

@@ -1,7 +1,7 @@
 /**
  * `kmskit dek generate|decrypt`: data encryption keys. `dek generate` is the only command that
  * prints a plaintext data key; `dek decrypt` checks a ciphertext and prints a SHA-256 fingerprint
- * of the plaintext instead, since a stored data key's plaintext decrypts everything it protects.
+ * of the plaintext instead. The plaintext of a stored data key decrypts everything it protects.
  */
 
 import { createHash } from 'node:crypto';
@@ -87,7 +87,12 @@ const decrypt: Command = {
   async run({ out, values, positionals, kms }) {
     expectPositionals('dek decrypt', positionals, ['key', 'ciphertext-base64'], 2);
     const [name, encoded] = positionals as [string, string];
-    const ciphertext = parseBase64Argument('dek decrypt', '<ciphertext-base64>', encoded);
+    const ciphertext = parseBase64Argument(
+      'dek decrypt',
+      '<ciphertext-base64>',
+      encoded,
+      ", as printed by 'kmskit dek generate'",
+    );
     const context = readContext('dek decrypt', values);
     const version = parseCount(
       'dek decrypt',

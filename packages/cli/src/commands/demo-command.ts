@@ -16,6 +16,7 @@ import { expectPositionals } from '../arguments.js';
 import { ReportedFailure } from '../cli-errors.js';
 import type { Output } from '../cli-io.js';
 import type { Command } from '../command.js';
+import { DEMO_FILE_SIZE, fileSteps, MIB } from '../demo-file-steps.js';
 import { loadMinioDataKeys } from '../demo-fixtures.js';
 import { DemoReport } from '../demo-report.js';
 import { createBuiltinKms, createCliRegistry } from '../kms-config.js';
@@ -31,7 +32,7 @@ export const demoCommand: Command = {
   summary: 'check the KMS and decrypt data keys MinIO wrote',
   usage: ['demo [--json]'],
   description: [
-    `Builds the KMS the environment configures (the default builtin key file when no KMS variable is set), generates a data key for the object ${DEMO_BUCKET}/${DEMO_OBJECT} with MinIO's object context, decrypts it and checks the plaintext, checks that another object's context is rejected, then decrypts data keys that MinIO's builtin KMS wrote in its current and legacy formats, each with the secret key that wrote it.`,
+    `Builds the KMS the environment configures (the default builtin key file when no KMS variable is set), generates a data key for the object ${DEMO_BUCKET}/${DEMO_OBJECT} with MinIO's object context, decrypts it and checks the plaintext, and checks that another object's context is rejected. It then encrypts a file of ${DEMO_FILE_SIZE / MIB} MiB of random data as that object with SSE-S3, in MinIO's stored form, decrypts it and checks its SHA-256, and checks that it does not decrypt as another object. Finally it decrypts data keys that MinIO's builtin KMS wrote in its current and legacy formats, each with the secret key that wrote it.`,
     "It prints one line per step (ok or FAILED), the calls made per operation and the metrics in MinIO's admin API format, and exits with status 1 when a step failed. It never prints a plaintext data key.",
   ],
   options: {},
@@ -48,7 +49,10 @@ export const demoCommand: Command = {
         configured = await kms();
         return `${configured.kms.type} from ${configured.source}`;
       });
-      if (configured) await objectKeySteps(report, configured.kms);
+      if (configured) {
+        await objectKeySteps(report, configured.kms);
+        await fileSteps(report, configured.kms, DEMO_BUCKET, DEMO_OBJECT);
+      }
       await minioDataKeySteps(report, fixtureClients);
 
       const clients = configured ? [configured.kms, ...fixtureClients] : fixtureClients;
@@ -126,7 +130,7 @@ async function minioDataKeySteps(report: DemoReport, clients: KMS[]): Promise<vo
   });
   if (!loaded) return;
 
-  const registry = createCliRegistry();
+  const registry = await createCliRegistry(['builtin']);
   const bySecretKey = new Map<string, KMS>();
   for (const dataKey of dataKeys) {
     await report.step(`decrypt MinIO data key ${dataKey.vector} (${dataKey.format})`, async () => {
@@ -138,7 +142,7 @@ async function minioDataKeySteps(report: DemoReport, clients: KMS[]): Promise<vo
       }
       const ciphertext = fromBase64(dataKey.ciphertext);
       const expected = fromBase64(dataKey.plaintext);
-      if (!ciphertext || !expected) throw new Error('the fixture holds invalid base64');
+      if (!ciphertext || !expected) throw new Error('the fixture contains invalid base64');
       const decrypted = await kms.decrypt({
         name: dataKey.keyName,
         ciphertext,

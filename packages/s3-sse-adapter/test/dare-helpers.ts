@@ -76,3 +76,33 @@ export function chunked(bytes: Uint8Array, sizes: readonly number[]): Uint8Array
 export function concat(pieces: readonly Uint8Array[]): Uint8Array {
   return new Uint8Array(Buffer.concat(pieces));
 }
+
+/** Compares bytes fast; `toEqual` walks large typed arrays element by element. */
+export function sameBytes(actual: Uint8Array, expected: Uint8Array): boolean {
+  return actual.length === expected.length && Buffer.compare(actual, expected) === 0;
+}
+
+/** Returns a Web `ReadableStream` of `chunks`. */
+export function streamOf(chunks: readonly Uint8Array[]): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of chunks) {
+        controller.enqueue(chunk);
+      }
+      controller.close();
+    },
+  });
+}
+
+/** Reads a Web `ReadableStream` to the end and returns every chunk. */
+export async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) {
+      return chunks;
+    }
+    chunks.push(value);
+  }
+}

@@ -18,6 +18,9 @@ import {
   type DareEncryptOptions,
 } from './options.js';
 
+/** Pieces shorter than this are copied instead of held by reference. */
+const SMALL_PIECE = 4096;
+
 /** Receives output bytes; the receiver owns them. */
 export type Emit = (bytes: Uint8Array) => void;
 
@@ -26,8 +29,8 @@ export type Emit = (bytes: Uint8Array) => void;
  * package of plaintext (64 KiB), because a full package can be sealed only once it is known
  * whether more input follows: the last package carries the final flag.
  *
- * Input chunks are held by reference until they are sealed, as Node and Web streams hold queued
- * chunks: do not modify a chunk after writing it.
+ * Input chunks of 4 KiB or more are held by reference until they are sealed, as Node and Web
+ * streams hold queued chunks: do not modify a chunk after writing it.
  */
 export class DareEncryptor {
   readonly #aead: Aead;
@@ -35,6 +38,9 @@ export class DareEncryptor {
   readonly #nonce: Uint8Array;
   readonly #pending: Uint8Array[] = [];
   #pendingLength = 0;
+  #scratch: Uint8Array | undefined;
+  #scratchUsed = 0;
+  #scratchRunStart = -1;
   #sequenceNumber: number;
   #ended = false;
 
@@ -58,8 +64,7 @@ export class DareEncryptor {
         this.#seal(false, emit);
       }
       const take = Math.min(MAX_PAYLOAD_SIZE - this.#pendingLength, chunk.length - offset);
-      this.#pending.push(chunk.subarray(offset, offset + take));
-      this.#pendingLength += take;
+      this.#append(chunk.subarray(offset, offset + take));
       offset += take;
     }
   }
@@ -72,6 +77,30 @@ export class DareEncryptor {
     this.#ended = true;
     if (this.#pendingLength > 0) {
       this.#seal(true, emit);
+    }
+  }
+
+  /**
+   * Holds large pieces by reference and copies small ones into a 64 KiB scratch buffer, so that
+   * many tiny writes do not become thousands of cipher calls per package.
+   */
+  #append(piece: Uint8Array): void {
+    this.#pendingLength += piece.length;
+    if (piece.length >= SMALL_PIECE) {
+      this.#pending.push(piece);
+      this.#scratchRunStart = -1;
+      return;
+    }
+    this.#scratch ??= new Uint8Array(MAX_PAYLOAD_SIZE);
+    const start = this.#scratchUsed;
+    this.#scratch.set(piece, start);
+    this.#scratchUsed += piece.length;
+    if (this.#scratchRunStart < 0) {
+      this.#scratchRunStart = start;
+      this.#pending.push(this.#scratch.subarray(start, this.#scratchUsed));
+    } else {
+      const run = this.#scratch.subarray(this.#scratchRunStart, this.#scratchUsed);
+      this.#pending[this.#pending.length - 1] = run;
     }
   }
 
@@ -97,8 +126,11 @@ export class DareEncryptor {
     for (const piece of sealed) {
       emit(piece);
     }
+    // The scratch buffer is free again: the cipher has consumed the pending pieces.
     this.#pending.length = 0;
     this.#pendingLength = 0;
+    this.#scratchUsed = 0;
+    this.#scratchRunStart = -1;
     this.#sequenceNumber += 1;
   }
 }

@@ -84,7 +84,13 @@ export class KesCaller {
     const { operation } = what;
     const signal = options.signal ?? NEVER;
     throwIfAborted(signal, operation);
-    const transport = await this.#transport();
+    let transport: KesTransport;
+    try {
+      transport = await this.#transport();
+    } catch (cause) {
+      // A closed connector, or an API key certificate that could not be built.
+      throw operationFailed(operation, (cause as Error).message, { retryable: false, cause });
+    }
     throwIfAborted(signal, operation);
 
     const { endpoints, force } = this.#balancer.plan();

@@ -119,7 +119,7 @@ async function handle(
       return;
     case 'oversized': {
       const size = fault.bytes ?? 2 * 1024 * 1024;
-      const filler = 'A'.repeat(Math.max(0, size - 20));
+      const filler = 'A'.repeat(Math.max(0, size - 16));
       return write(response, record, {
         status: 200,
         body: `{"plaintext":"${filler}"}`,

@@ -55,7 +55,10 @@ export class KesListener {
     await this.#closeBlackHole();
     const server = createHttpsServer(this.#tlsOptions, this.#handler);
     server.keepAliveTimeout = this.#keepAliveTimeoutMs;
-    server.on('connection', (socket: Socket) => this.#track(socket));
+    server.on('connection', (socket: Socket) => {
+      socket.setNoDelay(true);
+      this.#track(socket);
+    });
     // A client that aborts its handshake is normal in fault tests; keep it out of the output.
     server.on('tlsClientError', () => {});
     server.listen(port, HOST);

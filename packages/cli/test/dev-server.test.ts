@@ -226,6 +226,10 @@ describe('dev-server minkms', () => {
     expect(status.type).toBe('minkms');
     expect(status.endpoints[0].state).toBe('online');
 
+    const demo = await run(['demo', '--json'], env);
+    expect(demo.json().steps.filter((step: { ok: boolean }) => !step.ok)).toEqual([]);
+    expect(demo.status).toBe(0);
+
     expect(await server.stop()).toBe(0);
     expect(existsSync(server.info.directory)).toBe(false);
   });

@@ -88,7 +88,8 @@ async function objectKeySteps(report: DemoReport, kms: KMS): Promise<void> {
         key = await kms.generateKey({ context });
       }
       keyId = key.keyId;
-      plaintext = key.plaintext!.slice();
+      // A copy, not `slice()`: connectors may return a Buffer, whose `slice` shares memory.
+      plaintext = new Uint8Array(key.plaintext!);
       ciphertext = key.ciphertext;
       key.zero();
       return `${created}key '${key.keyId}', ${ciphertext.length}-byte ciphertext`;

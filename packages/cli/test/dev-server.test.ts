@@ -132,6 +132,15 @@ describe('dev-server kes', () => {
     expect(demo.json().kms.type).toBe('kes');
     expect(demo.json().failed).toBe(0);
 
+    const newKeyDemo = await run(['demo', '--json'], {
+      ...env,
+      MINIO_KMS_KES_KEY_NAME: 'demo-new-key',
+    });
+    expect(newKeyDemo.status).toBe(0);
+    expect(newKeyDemo.json().steps[1].detail).toMatch(
+      /^created the missing default key 'demo-new-key', /,
+    );
+
     expect(await server.stop()).toBe(0);
     expect(existsSync(server.info.directory)).toBe(false);
     expect(server.stderr()).toMatch(/kes dev server stopped/);

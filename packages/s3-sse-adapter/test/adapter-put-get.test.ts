@@ -155,6 +155,31 @@ describe('adapter PUT and GET', () => {
     expect(() => reader.read('bytes=300000-')).toThrow(expect.objectContaining({ status: 416 }));
   });
 
+  it('works with Web streams', async () => {
+    const content = patternBytes(140_000);
+    const upload = await sse.prepareUpload({
+      bucket: 'b',
+      object: 'o',
+      headers: HEADERS['SSE-KMS'],
+    });
+    const input = new Blob([content.subarray(0, 70_000), content.subarray(70_000)]).stream();
+    const stored = new Uint8Array(
+      await new Response(input.pipeThrough(upload.createEncryptWebStream())).arrayBuffer(),
+    );
+    expect(stored.length).toBe(encryptedSize(content.length));
+    const reader = await sse.openObject({
+      bucket: 'b',
+      object: 'o',
+      metadata: upload.metadata,
+      size: stored.length,
+    });
+    const read = reader.read('bytes=1-139998');
+    const slice = stored.subarray(read.storedOffset, read.storedOffset + read.storedLength);
+    const output = new Blob([slice]).stream().pipeThrough(read.createDecryptWebStream());
+    const plaintext = new Uint8Array(await new Response(output).arrayBuffer());
+    expect(sameBytes(plaintext, content.subarray(1, 139_999))).toBe(true);
+  });
+
   it('passes unencrypted objects through', async () => {
     const plain = createSseAdapter();
     const content = patternBytes(5000);

@@ -29,7 +29,7 @@ export class DataKey implements DataKeyFields {
     this.keyId = fields.keyId;
     this.version = fields.version;
     this.ciphertext = fields.ciphertext;
-    this.#plaintext = fields.plaintext;
+    this.#plaintext = ownPlaintext(fields.plaintext);
   }
 
   /**
@@ -63,6 +63,20 @@ export class DataKey implements DataKeyFields {
   [INSPECT](): string {
     return this.toString();
   }
+}
+
+/**
+ * Returns the plaintext as a plain `Uint8Array`. A `Buffer` (or other subclass) is copied and the
+ * original zeroed: `Buffer#slice` shares memory, so `key.plaintext.slice()` would not be a copy,
+ * and a pooled `Buffer` keeps the key in a region the caller cannot see.
+ */
+function ownPlaintext(plaintext: Uint8Array | undefined): Uint8Array | undefined {
+  if (plaintext === undefined || Object.getPrototypeOf(plaintext) === Uint8Array.prototype) {
+    return plaintext;
+  }
+  const copy = new Uint8Array(plaintext);
+  plaintext.fill(0);
+  return copy;
 }
 
 /**

@@ -89,6 +89,22 @@ describe('DataKey', () => {
     expect(view.every((byte) => byte === 0)).toBe(true);
   });
 
+  it('copies a Buffer plaintext', () => {
+    const original = Buffer.alloc(32, 5);
+    const dataKey = new DataKey({
+      keyId: 'k',
+      version: 0,
+      plaintext: original,
+      ciphertext: Uint8Array.of(1),
+    });
+    expect(Object.getPrototypeOf(dataKey.plaintext)).toBe(Uint8Array.prototype);
+    expect(dataKey.plaintext!.every((byte) => byte === 5)).toBe(true);
+    expect(original.every((byte) => byte === 0)).toBe(true);
+    const copy = dataKey.plaintext!.slice();
+    dataKey.zero();
+    expect(copy.every((byte) => byte === 5)).toBe(true);
+  });
+
   it('rejects malformed text', () => {
     expect(() => decodeDataKeyText('{')).toThrow(InvalidResponseError);
     expect(() => decodeDataKeyText('{"keyid":1}')).toThrow(/keyid/);

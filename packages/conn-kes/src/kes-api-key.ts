@@ -89,7 +89,8 @@ export function parseKesApiKey(text: string): KesApiKey {
   if (typeof text !== 'string') {
     throw new TypeError(`invalid KES API key: expected a string, got ${typeof text}`);
   }
-  const encoded = text.trim().startsWith(PREFIX) ? text.trim().slice(PREFIX.length) : text.trim();
+  const trimmed = text.trim();
+  const encoded = trimmed.startsWith(PREFIX) ? trimmed.slice(PREFIX.length) : trimmed;
   const bytes = fromBase64(encoded);
   if (bytes === undefined) {
     throw new TypeError(

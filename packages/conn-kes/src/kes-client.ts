@@ -6,9 +6,9 @@
 
 import {
   assertValidName,
-  InvalidResponseError,
   type KeyListPage,
   type KmsOperation,
+  operationFailed,
   type VersionInfo,
 } from '@kmskit/core';
 import { KesBalancer } from './kes-balancer.js';
@@ -16,51 +16,29 @@ import { canceled, type KesAnswer, KesCaller, type KesCallOptions } from './kes-
 import { createKesClientCertificate } from './kes-certificate.js';
 import { collectListPages, pageOfNames } from './kes-list.js';
 import type { ResolvedKesOptions } from './kes-options.js';
+import {
+  generationOf,
+  type KesApiRoute,
+  type KesDataKey,
+  type KesKeyInfo,
+  type KesServerGeneration,
+  parseApiRoutes,
+  parseKeyInfo,
+  parseVersionInfo,
+} from './kes-responses.js';
 import { probeEndpoints } from './kes-status.js';
 import { KesTransport } from './kes-transport.js';
 import {
   base64Field,
+  excerpt,
   kesBody,
   kesKeyPath,
   parseJsonObject,
   parseListResponse,
-  stringField,
 } from './kes-wire.js';
 
 export type { KesCallOptions } from './kes-caller.js';
-
-/** What `describeKey` returns. Fields the server leaves out are absent. */
-export interface KesKeyInfo {
-  /** The key name. */
-  name: string;
-  /** `AES256`, `ChaCha20`, or the legacy `AES256-GCM_SHA256` / `XCHACHA20-POLY1305`. */
-  algorithm?: string;
-  /** The key id (KES v0.22). */
-  id?: string;
-  /** When the key was created. */
-  createdAt?: Date;
-  /** The identity that created the key. */
-  createdBy?: string;
-}
-
-/** One API route of the server, from `/v1/api`. */
-export interface KesApiRoute {
-  method: string;
-  path: string;
-  /** Maximum request body in bytes. */
-  maxBody: number;
-  /** Route timeout in seconds. */
-  timeoutSeconds: number;
-}
-
-/** A generated data key: 32 random bytes and their ciphertext under the master key. */
-export interface KesDataKey {
-  plaintext: Uint8Array;
-  ciphertext: Uint8Array;
-}
-
-/** The server generation, from `/version`: `v0.22` and older differ in import and list formats. */
-type ServerGeneration = 'legacy' | 'current' | 'unknown';
+export type { KesApiRoute, KesDataKey, KesKeyInfo } from './kes-responses.js';
 
 /** A client for the KES v1 API. Create it through `createKesConnector(...).client`. */
 export class KesClient {
@@ -71,7 +49,7 @@ export class KesClient {
   readonly #options: ResolvedKesOptions;
   readonly #caller: KesCaller;
   #transport: Promise<KesTransport> | undefined;
-  #generation: Promise<ServerGeneration> | undefined;
+  #generation: Promise<KesServerGeneration> | undefined;
   #closed = false;
 
   /** @internal Use `createKesConnector`. */
@@ -90,15 +68,7 @@ export class KesClient {
       { method: 'GET', path: '/version' },
       options,
     );
-    const object = parseJsonObject(answer.response.body, `version at ${answer.endpoint.url}`);
-    const version = stringField(object, 'version');
-    if (version === undefined) {
-      throw new InvalidResponseError(
-        `version at ${answer.endpoint.url}: the response has no \`version\``,
-      );
-    }
-    const commit = stringField(object, 'commit');
-    return { version, ...(commit ? { commit } : {}), endpoint: answer.endpoint.url };
+    return parseVersionInfo(answer);
   }
 
   /** Reads the server state document of `/v1/status` through failover. */
@@ -123,27 +93,7 @@ export class KesClient {
       { method: 'GET', path: '/v1/api' },
       options,
     );
-    let routes: unknown;
-    try {
-      routes = JSON.parse(answer.response.body);
-    } catch {
-      routes = undefined;
-    }
-    if (!Array.isArray(routes)) {
-      throw new InvalidResponseError(
-        `apis at ${answer.endpoint.url}: the response is not a JSON array`,
-      );
-    }
-    return routes
-      .filter(
-        (route): route is Record<string, unknown> => typeof route === 'object' && route !== null,
-      )
-      .map((route) => ({
-        method: String(route.method ?? ''),
-        path: String(route.path ?? ''),
-        maxBody: Number(route.max_body ?? 0),
-        timeoutSeconds: Number(route.timeout ?? 0),
-      }));
+    return parseApiRoutes(answer);
   }
 
   /** Creates a key. @throws {KeyExistsError} when it exists. */
@@ -179,20 +129,7 @@ export class KesClient {
       { method: 'GET', path: kesKeyPath('describe', name) },
       options,
     );
-    const object = parseJsonObject(
-      answer.response.body,
-      `describe key '${name}' at ${answer.endpoint.url}`,
-    );
-    const info: KesKeyInfo = { name: stringField(object, 'name') ?? name };
-    const algorithm = stringField(object, 'algorithm');
-    const id = stringField(object, 'id');
-    const createdAt = stringField(object, 'created_at');
-    const createdBy = stringField(object, 'created_by');
-    if (algorithm) info.algorithm = algorithm;
-    if (id) info.id = id;
-    if (createdAt && !Number.isNaN(Date.parse(createdAt))) info.createdAt = new Date(createdAt);
-    if (createdBy) info.createdBy = createdBy;
-    return info;
+    return parseKeyInfo(answer, name);
   }
 
   /** Deletes a key. KES answers success for a key that does not exist. */
@@ -275,7 +212,8 @@ export class KesClient {
   }
 
   /**
-   * Lists key names that start with `prefix`, from `continueAt` on, at most `limit` (0: all). The
+   * Lists key names that start with `prefix` (`''` or `*` for all), from `continueAt` on, at most
+   * `limit` (0: all). The
    * server is asked for every key (`*`) and the client filters, sorts by UTF-8 bytes and pages,
    * so the result is the same on every KES version.
    */
@@ -295,13 +233,13 @@ export class KesClient {
         `list keys at ${answer.endpoint.url}`,
       );
       if ('error' in page) {
-        throw new InvalidResponseError(
-          `list keys at ${answer.endpoint.url}: the server reported an error while listing: ${page.error}`,
-        );
+        const detail = `list at ${answer.endpoint.url} reported an error: ${excerpt(page.error)}`;
+        throw operationFailed('listKeys', detail, { status: 502, retryable: true });
       }
       return page;
     });
-    return pageOfNames(names, request.prefix ?? '', request.continueAt ?? '', request.limit ?? 0);
+    const prefix = request.prefix === '*' ? '' : (request.prefix ?? '');
+    return pageOfNames(names, prefix, request.continueAt ?? '', request.limit ?? 0);
   }
 
   /** Closes all connections. Later calls fail. */
@@ -351,7 +289,7 @@ export class KesClient {
   async #serverGeneration(
     options: KesCallOptions,
     operation: KmsOperation,
-  ): Promise<ServerGeneration> {
+  ): Promise<KesServerGeneration> {
     this.#generation ??= this.version().then(
       (info) => generationOf(info.version),
       () => {
@@ -361,12 +299,6 @@ export class KesClient {
     );
     return raceAbort(this.#generation, options.signal, operation);
   }
-}
-
-function generationOf(version: string): ServerGeneration {
-  const match = /^v?(\d+)\.(\d+)\./.exec(version);
-  if (!match) return 'current'; // Newer KES releases are named by date, such as 2024-01-11T13-09-29Z.
-  return Number(match[1]) === 0 && Number(match[2]) < 23 ? 'legacy' : 'current';
 }
 
 function what(api: string, name: string, answer: KesAnswer): string {

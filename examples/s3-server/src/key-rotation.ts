@@ -1,0 +1,111 @@
+/**
+ * Key rotation in place: CopyObject onto the same object that only changes its keys. The adapter
+ * reseals the object key and returns the new metadata; the data file and the stored ETag stay.
+ */
+
+import {
+  isSseCCopyRequested,
+  isSseCRequested,
+  isSseKmsRequested,
+  isSseS3Requested,
+  parseSseRequest,
+  type RotatedMetadata,
+  SSE_HEADERS,
+  sseTypeOf,
+} from '@kmskit/s3-sse-adapter';
+import type { ObjectRecord } from './records.js';
+import { contentTypeOf, headerOf, type RequestContext, userMetadataOf } from './request-context.js';
+
+/** The outcome of a rotation: the stored record and what the response needs. */
+export interface InPlaceRotation {
+  record: ObjectRecord;
+  clientETag: string;
+  responseHeaders: Record<string, string>;
+}
+
+/**
+ * Rotates the keys of an object copied onto itself when the copy asks only for that; returns
+ * `undefined` when the copy needs the data re-encrypted.
+ */
+export async function rotateInPlace(
+  context: RequestContext,
+  record: ObjectRecord,
+  directive: 'COPY' | 'REPLACE',
+): Promise<InPlaceRotation | undefined> {
+  const headers = context.request.headers;
+  const type = sseTypeOf(record.internal);
+  const ssec = isSseCRequested(headers);
+  let rotated: RotatedMetadata;
+  let readHeaders: Record<string, string> = {};
+
+  if (type === 'SSE-C' && ssec && isSseCCopyRequested(headers)) {
+    rotated = context.sse.rotateCustomerKey({
+      bucket: context.bucket,
+      object: record.key,
+      metadata: record.internal,
+      headers,
+    });
+    readHeaders = customerKeyHeaders(context);
+  } else if (
+    (type === 'SSE-S3' || type === 'SSE-KMS') &&
+    !ssec &&
+    (isSseS3Requested(headers) || isSseKmsRequested(headers))
+  ) {
+    const requested = parseSseRequest(headers, { copyDestination: true, secure: context.secure });
+    if (requested?.type === 'SSE-S3' && type === 'SSE-KMS') return undefined;
+    rotated = await context.sse.rotateKmsKey({
+      bucket: context.bucket,
+      object: record.key,
+      metadata: record.internal,
+      target:
+        requested?.type === 'SSE-KMS'
+          ? { type: 'SSE-KMS', keyId: requested.keyId, context: requested.context ?? {} }
+          : { type: 'SSE-S3' },
+    });
+  } else {
+    return undefined;
+  }
+
+  const replace = directive === 'REPLACE';
+  const updated: ObjectRecord = {
+    ...record,
+    internal: rotated.metadata,
+    lastModified: new Date().toISOString(),
+    contentType: replace ? contentTypeOf(context) : record.contentType,
+    userMetadata: replace ? userMetadataOf(context) : record.userMetadata,
+  };
+  if (rotated.changed || replace) await context.store.writeObjectRecord(context.bucket, updated);
+
+  // NOTE: RotatedMetadata carries no client ETag, so the object is opened again with its new keys
+  // to get it (one more KMS call for SSE-S3 and SSE-KMS).
+  const reader = await context.sse.openObject({
+    bucket: context.bucket,
+    object: record.key,
+    metadata: updated.internal,
+    headers: readHeaders,
+    method: 'HEAD',
+    size: updated.size,
+    etag: updated.etag,
+    parts: updated.parts?.map(({ number, size }) => ({ number, size })),
+    secure: context.secure,
+  });
+  try {
+    return { record: updated, clientETag: reader.etag, responseHeaders: rotated.responseHeaders };
+  } finally {
+    reader.dispose();
+  }
+}
+
+/** The destination SSE-C headers alone, so that the adapter opens the object with the new key. */
+function customerKeyHeaders(context: RequestContext): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of [
+    SSE_HEADERS.customerAlgorithm,
+    SSE_HEADERS.customerKey,
+    SSE_HEADERS.customerKeyMd5,
+  ]) {
+    const value = headerOf(context, name.toLowerCase());
+    if (value !== undefined) headers[name] = value;
+  }
+  return headers;
+}

@@ -42,11 +42,8 @@ for (const kind of values.connector.split(',')) {
     concurrency,
     seconds,
     onTick(tick, count) {
-      const sample = {
-        tick,
-        count,
-        ...(tick === Math.round(seconds / 2) ? (middle = measure()) : measure0()),
-      };
+      if (tick === Math.round(seconds / 2)) middle = measure();
+      const sample = { tick, count, ...(tick === Math.round(seconds / 2) ? middle : measure0()) };
       samples.push(sample);
       if (tick % 5 === 0)
         console.log(

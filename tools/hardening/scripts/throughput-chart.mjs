@@ -126,17 +126,17 @@ function chart({ series, levels: xs, machine: facts, seconds: perPoint }) {
     );
     for (const p of s.points) {
       parts.push(
-        `<circle cx="${x(xs.indexOf(p.concurrency)).toFixed(1)}" cy="${y(p.throughput).toFixed(1)}" r="3.5" fill="${s.color}"><title>${escape(s.name)}: ${p.concurrency} in flight, ${p.throughput} op/s, p99 ${p.p99} ms</title></circle>`,
+        `<circle cx="${x(xs.indexOf(p.concurrency)).toFixed(1)}" cy="${y(p.throughput).toFixed(1)}" r="3.5" fill="${s.color}"><title>${escapeXml(s.name)}: ${p.concurrency} in flight, ${p.throughput} op/s, p99 ${p.p99} ms</title></circle>`,
       );
     }
     const ly = top + 10 + index * 22;
     parts.push(
       `<line x1="${left + plotW + 15}" x2="${left + plotW + 35}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2"/>`,
     );
-    parts.push(`<text x="${left + plotW + 40}" y="${ly + 4}">${escape(s.name)}</text>`);
+    parts.push(`<text x="${left + plotW + 40}" y="${ly + 4}">${escapeXml(s.name)}</text>`);
   });
   parts.push(
-    `<text x="${left}" y="${height - 6}" font-size="10" fill="#666">${escape(`${facts.node}, ${facts.cpus} CPUs (${facts.model}); ${perPoint} s per point; generateKey and decrypt alternating; test servers on 127.0.0.1 in another process`)}</text>`,
+    `<text x="${left}" y="${height - 6}" font-size="10" fill="#666">${escapeXml(`${facts.node}, ${facts.cpus} CPUs (${facts.model}); ${perPoint} s per point; generateKey and decrypt alternating; test servers on 127.0.0.1 in another process`)}</text>`,
   );
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
@@ -148,7 +148,7 @@ function niceCeiling(value) {
   return 10 * magnitude;
 }
 
-function escape(text) {
+function escapeXml(text) {
   return String(text).replace(
     /[<>&"]/g,
     (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c],

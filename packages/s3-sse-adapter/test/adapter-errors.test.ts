@@ -143,6 +143,17 @@ describe('adapter read errors', () => {
     expect(error.message).toContain('compressed');
   });
 
+  it('refuses static-key SSE-S3 objects', async () => {
+    const metadata = {
+      'X-Minio-Internal-Server-Side-Encryption-Seal-Algorithm': 'DAREv2-HMAC-SHA256',
+      'X-Minio-Internal-Server-Side-Encryption-Iv': Buffer.alloc(32).toString('base64'),
+      'X-Minio-Internal-Server-Side-Encryption-S3-Sealed-Key': Buffer.alloc(64).toString('base64'),
+    };
+    const error = await rejectS3Error(adapter.openObject({ ...location, metadata, size: 0 }));
+    expect(error.reason).toBe('LegacyStaticKeyObject');
+    expect(error.status).toBe(501);
+  });
+
   it('treats keyless encryption metadata as tampered', async () => {
     const error = await rejectS3Error(
       adapter.openObject({

@@ -94,6 +94,20 @@ describe('adapter PUT and GET', () => {
     expect(s3.etag.startsWith('20000f00')).toBe(true);
   });
 
+  it('computes listing ETags', async () => {
+    const content = patternBytes(10);
+    const md5 = createHash('md5').update(content).digest('hex');
+    const s3 = await putObject(sse, HEADERS['SSE-S3']!, content);
+    const listing = (metadata: Record<string, string>, etag: string) =>
+      sse.listingETag({ bucket: 'photos', object: '2024/a.jpg', metadata, etag });
+    expect(await listing(s3.upload.metadata, s3.etag)).toBe(md5);
+    const ssec = await putObject(sse, HEADERS['SSE-C']!, content);
+    expect(await listing(ssec.upload.metadata, ssec.etag)).toBe(ssec.clientETag);
+    expect(await listing({}, md5)).toBe(md5);
+    const multipart = { ...s3.upload.metadata, 'X-Minio-Internal-Encrypted-Multipart': '' };
+    expect(await listing(multipart, `${md5}-3`)).toBe(`${md5}-3`);
+  });
+
   it('hides MD5 without Content-MD5', async () => {
     const content = patternBytes(1234);
     const md5 = createHash('md5').update(content).digest('hex');

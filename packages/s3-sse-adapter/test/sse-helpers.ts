@@ -180,7 +180,7 @@ export function customerKeyHeaders(key: Uint8Array, copy = false): Record<string
 }
 
 /** The vectors' plaintext rule: byte i is i mod 256. */
-export function patternBytes(length: number): Uint8Array {
+export function patternBytes(length: number): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(length);
   for (let i = 0; i < length; i++) out[i] = i & 0xff;
   return out;

@@ -1,7 +1,7 @@
 /**
  * Decryption of stored object bytes for reads: a whole object or a range, single-part or
- * multipart. The range module plans which stored bytes to read and decrypts them part by part;
- * this file supplies the part keys and turns DARE failures into `XMinioObjectTampered`.
+ * multipart. The range module plans which stored bytes to read and decrypts them part by part.
+ * This file supplies the part keys and turns DARE failures into `XMinioObjectTampered`.
  */
 
 import type { Transform } from 'node:stream';

@@ -1,7 +1,7 @@
 /**
  * Node.js and Web stream wrappers around an incremental DARE engine (`write(chunk, emit)` and
  * `end(emit)`). Each written chunk is processed at once and its output pushed, so a large chunk
- * yields a large output; the wrappers rely on the stream's own buffering for backpressure.
+ * yields a large output. Backpressure comes from the stream's own buffering.
  */
 
 import { Transform, type TransformCallback } from 'node:stream';

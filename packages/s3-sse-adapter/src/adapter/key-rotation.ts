@@ -62,7 +62,7 @@ export interface RotatedMetadata {
   changed: boolean;
   /** The complete metadata to store: the input's entries with the new seal. */
   metadata: Record<string, string>;
-  /** The SSE headers to answer the request with. */
+  /** The SSE response headers of the request. */
   responseHeaders: ResponseHeaders;
 }
 

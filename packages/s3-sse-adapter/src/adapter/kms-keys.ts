@@ -61,8 +61,8 @@ export async function decryptDataKey(
   const client = requireKms(kms, type);
   if (keyId === '') {
     throw s3Error(
-      'KMSNotConfigured',
-      `the ${type} object was written in MinIO's legacy static-key mode (no KMS key id), which kmskit cannot read`,
+      'LegacyStaticKeyObject',
+      `the ${type} object has no X-Minio-Internal-Server-Side-Encryption-S3-Kms-Key-Id entry`,
     );
   }
   try {

@@ -62,7 +62,7 @@ export interface CompletedMultipart {
   metadata: Record<string, string>;
   /** The plaintext size of the object. */
   size: number;
-  /** The SSE headers to answer with (AWS sends them; MinIO does not). */
+  /** The SSE response headers, which AWS sends here and MinIO does not. */
   responseHeaders: ResponseHeaders;
 }
 
@@ -70,7 +70,7 @@ export interface CompletedMultipart {
 export class MultipartUpload {
   /** The SSE type, or `undefined` when the upload is not encrypted. */
   readonly type: SseType | undefined;
-  /** The SSE headers to answer part requests with. */
+  /** The SSE response headers of part requests. */
   readonly responseHeaders: ResponseHeaders;
   readonly #hasContentMd5: boolean;
   #objectKey: Uint8Array | undefined;

@@ -1,5 +1,5 @@
 /**
- * `ObjectReader`: the read side of one object. It knows the plaintext size and client ETag, the
+ * `ObjectReader`: the read side of one object. It provides the plaintext size and client ETag, the
  * SSE response headers, and how to decrypt the stored bytes of the whole object or of a range.
  * An unencrypted object has the same interface and passes the bytes through.
  */
@@ -43,7 +43,7 @@ export interface PlannedRead {
   decrypt(stored: Uint8Array): Uint8Array;
 }
 
-/** What `ObjectReader` is made of; created by the adapter. */
+/** The parts of an `ObjectReader`, which the adapter creates. */
 export interface ObjectReaderInit {
   type: SseType | undefined;
   objectKey?: Uint8Array;

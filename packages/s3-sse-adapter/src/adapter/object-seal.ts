@@ -1,6 +1,7 @@
 /**
- * Creating and opening the seal of an object: a fresh object key sealed under the SSE-C key or a
- * new KMS data key, written as metadata; and the object key recovered from stored metadata.
+ * Creating and opening the seal of an object. Creating seals a fresh object key under the SSE-C
+ * key or a new KMS data key and writes it as metadata. Opening recovers the object key from stored
+ * metadata.
  */
 
 import type { KMS } from '@kmskit/core';
@@ -38,7 +39,7 @@ export interface ObjectSeal {
 }
 
 /**
- * Generates an object key for `bucket`/`object` and seals it as `request` asks. SSE-S3 and SSE-KMS
+ * Generates an object key for `bucket`/`object` and seals it as `request` specifies. SSE-S3 and SSE-KMS
  * make one KMS call.
  */
 export async function createObjectSeal(

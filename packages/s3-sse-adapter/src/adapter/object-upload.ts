@@ -23,7 +23,7 @@ export interface UploadETags {
   clientETag: string;
 }
 
-/** What `ObjectUpload` is made of; created by the adapter. */
+/** The parts of an `ObjectUpload`, which the adapter creates. */
 export interface ObjectUploadInit {
   type: SseType | undefined;
   /** The key the body is encrypted with: the object key, or a part key. */

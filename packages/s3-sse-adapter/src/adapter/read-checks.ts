@@ -17,7 +17,7 @@ import {
 import { isMultipart, sseTypeOf } from '../metadata/metadata-detect.js';
 import type { ObjectMetadata } from '../metadata/metadata-names.js';
 
-/** What `checkReadRequest` needs to know about the request and the object. */
+/** The request and object properties that `checkReadRequest` checks. */
 export interface ReadRequestInput {
   /** The stored metadata. */
   metadata: ObjectMetadata;

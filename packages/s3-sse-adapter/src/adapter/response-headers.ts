@@ -1,6 +1,6 @@
 /**
  * SSE response headers. PUT, GET, HEAD, CopyObject, UploadPart and (unlike MinIO, as on AWS S3)
- * CreateMultipartUpload and CompleteMultipartUpload answer:
+ * CreateMultipartUpload and CompleteMultipartUpload send:
  *
  * - SSE-S3: `x-amz-server-side-encryption: AES256`;
  * - SSE-KMS: `aws:kms`, the key id with the `arn:aws:kms:` prefix, and the stored context

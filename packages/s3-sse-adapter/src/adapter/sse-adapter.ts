@@ -6,7 +6,7 @@
  *     const upload = await sse.prepareUpload({ bucket, object, headers });
  *     // ...pipe the body through upload.createEncryptStream() into storage, hashing the plaintext
  *     const { etag, clientETag } = upload.finish(md5);
- *     // store upload.metadata and etag; answer with upload.responseHeaders and clientETag
+ *     // store upload.metadata and etag; send upload.responseHeaders and clientETag
  *     // GET
  *     const reader = await sse.openObject({ bucket, object, headers, method: 'GET', metadata, size, etag });
  *     const read = reader.read(headers.range);
@@ -21,7 +21,7 @@ import { REQUEST_HEADERS } from '../headers/header-names.js';
 import { parseSseCCopyHeaders, parseSseCHeaders } from '../headers/sse-c-headers.js';
 import { isSseCCopyRequested, type SseType } from '../headers/sse-detect.js';
 import { clientETag } from '../keys/etag.js';
-import { isCompressed, isMultipart } from '../metadata/metadata-detect.js';
+import { isCompressed, isMultipart, sseTypeOf } from '../metadata/metadata-detect.js';
 import { META, type ObjectMetadata } from '../metadata/metadata-names.js';
 import { decryptedPartSizes } from '../range/index.js';
 import type { StoredPart } from './decrypt-streams.js';
@@ -107,7 +107,7 @@ export interface MultipartInit {
   type: SseType | undefined;
   /** The entries to store with the upload (sealed key and multipart marker). */
   metadata: Record<string, string>;
-  /** The SSE headers to answer with (AWS sends them; MinIO does not). */
+  /** The SSE response headers, which AWS sends here and MinIO does not. */
   responseHeaders: ResponseHeaders;
 }
 
@@ -321,6 +321,42 @@ export class SseAdapter {
   }
 
   /**
+   * Returns the ETag a listing (ListObjects, ListObjectVersions) shows for a stored object, as
+   * MinIO does. SSE-S3 single-part ETags are unsealed, which takes one KMS call. SSE-KMS and SSE-C
+   * ETags show their last 32 hex characters. Multipart and unencrypted ETags are returned as
+   * stored. No SSE-C key is needed.
+   */
+  async listingETag(input: {
+    bucket: string;
+    object: string;
+    metadata: ObjectMetadata;
+    etag: string;
+    signal?: AbortSignal;
+  }): Promise<string> {
+    checkNames(input, 'listingETag');
+    const type = sseTypeOf(input.metadata);
+    if (type === undefined || type === 'unknown') return input.etag;
+    const multipart = isMultipart(input.metadata) && input.etag.includes('-');
+    if (type !== 'SSE-S3' || multipart || input.etag.length === 32) {
+      return clientETag(type, input.etag, undefined, { multipart });
+    }
+    const objectKey = await openObjectSeal(
+      this.#kms,
+      type,
+      input.metadata,
+      undefined,
+      input.bucket,
+      input.object,
+      input.signal,
+    );
+    try {
+      return readableETag(type, input.etag, objectKey, false);
+    } finally {
+      objectKey.fill(0);
+    }
+  }
+
+  /**
    * Rotates the SSE-C key of an object in place (CopyObject onto itself with copy-source SSE-C
    * headers for the old key and SSE-C headers for the new one): reseals the same object key with
    * the new key and the stored IV. The data and the ETag stay as they are.
@@ -384,7 +420,10 @@ export class SseAdapter {
   }
 }
 
-/** The client ETag of an opened object; an SSE-S3 ETag that does not unseal is returned as stored, as MinIO does. */
+/**
+ * Returns the client ETag of an opened object. An SSE-S3 ETag that does not unseal is returned as
+ * stored, as MinIO does.
+ */
 function readableETag(
   type: SseType,
   stored: string,

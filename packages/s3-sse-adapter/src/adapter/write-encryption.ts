@@ -1,6 +1,6 @@
 /**
- * Which encryption a write gets: the one its headers ask for, else the bucket's default
- * encryption, else the adapter's automatic encryption, else none.
+ * The encryption of a write: the one its headers request, else the bucket's default encryption,
+ * else the adapter's automatic encryption, else none.
  */
 
 import { type BucketEncryptionConfig, parseBucketEncryption } from '../bucket/bucket-encryption.js';

@@ -6,8 +6,8 @@
 const MARKER = Symbol.for('@kmskit/s3-sse-adapter.S3Error');
 
 /**
- * Why an `S3Error` was raised. Names follow MinIO's internal error names without their `Err`
- * prefix where MinIO has one.
+ * The cause of an `S3Error`, named after MinIO's internal error without its `Err` prefix where
+ * MinIO has one.
  */
 export type S3ErrorReason =
   | 'InvalidEncryptionMethod'
@@ -29,6 +29,7 @@ export type S3ErrorReason =
   | 'ObjectTampered'
   | 'EncryptionMetadata'
   | 'CompressedObject'
+  | 'LegacyStaticKeyObject'
   | 'KMSNotConfigured'
   | 'KMSKeyNotFound'
   | 'KmsError'
@@ -44,7 +45,7 @@ export interface S3ErrorOptions {
   message: string;
   /** A stable name of the cause, for programs. */
   reason: S3ErrorReason;
-  /** What was wrong with which header or value and how to fix it, for logs. No secrets. */
+  /** The header or value at fault and how to fix it, for logs. It never contains secrets. */
   detail?: string;
   /** The underlying error, such as a `KmsError`. */
   cause?: unknown;
@@ -60,11 +61,11 @@ export class S3Error extends Error {
   readonly [MARKER] = true;
   /** The S3 error code, such as `InvalidArgument` or `AccessDenied`. */
   readonly code: string;
-  /** The HTTP status to answer with. */
+  /** The HTTP status of the response. */
   readonly status: number;
   /** A stable name of the cause. */
   readonly reason: S3ErrorReason;
-  /** The header or value at fault and the fix, for logs; `undefined` when the message says it all. */
+  /** The header or value at fault and the fix, for logs, or `undefined` when the message is complete. */
   readonly detail: string | undefined;
 
   constructor(options: S3ErrorOptions) {

@@ -85,8 +85,8 @@ const CATALOGUE: Partial<Record<S3ErrorReason, Entry>> = {
     message: `${SSE_C} must be made over a secure connection.`,
   },
   EncryptionHeaderOnRead: { code: 'BadRequest', status: 400, message: '400 BadRequest' },
-  // MinIO answers 206 for a tampered object, which HTTP clients can take for a partial success;
-  // the adapter uses 500 so that no client reads the response as data.
+  // MinIO returns 206 for a tampered object, which HTTP clients can take for partial content.
+  // The adapter uses 500 so that no client reads the response as data.
   ObjectTampered: {
     code: 'XMinioObjectTampered',
     status: 500,
@@ -109,6 +109,12 @@ const CATALOGUE: Partial<Record<S3ErrorReason, Entry>> = {
     status: 501,
     message:
       'The object was compressed before it was encrypted (X-Minio-Internal-compression), which this server cannot read',
+  },
+  LegacyStaticKeyObject: {
+    code: 'NotImplemented',
+    status: 501,
+    message:
+      "The object was encrypted with MinIO's legacy static master key and stores no KMS key id, which this server cannot read",
   },
 };
 

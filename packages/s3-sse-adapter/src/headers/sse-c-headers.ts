@@ -91,9 +91,14 @@ function parseCustomerKey(
 ): CustomerKey {
   const algorithm = view.get(algorithmHeader);
   if (algorithm !== AES256) {
-    const shown = algorithm === undefined ? 'missing' : JSON.stringify(algorithm.slice(0, 100));
-    throw s3Error('InvalidCustomerAlgorithm', `${algorithmHeader} is ${shown}: send 'AES256'`);
+    const quotedValue =
+      algorithm === undefined ? 'missing' : JSON.stringify(algorithm.slice(0, 100));
+    throw s3Error(
+      'InvalidCustomerAlgorithm',
+      `${algorithmHeader} is ${quotedValue}: send 'AES256'`,
+    );
   }
+
   const encodedKey = view.get(keyHeader) ?? '';
   if (encodedKey === '') {
     throw s3Error('MissingCustomerKey', `${keyHeader} is missing or empty`);
@@ -102,6 +107,7 @@ function parseCustomerKey(
   if (md5 === '') {
     throw s3Error('MissingCustomerKeyMD5', `${md5Header} is missing or empty`);
   }
+
   const key = decodeGoBase64(encodedKey);
   if (!key || key.length !== KEY_LENGTH) {
     key?.fill(0);
@@ -112,6 +118,7 @@ function parseCustomerKey(
   }
   const customerKey = new CustomerKey(key);
   key.fill(0);
+
   const sentMd5 = decodeGoBase64(md5);
   const actualMd5 = createHash('md5').update(customerKey.bytes).digest();
   if (!sentMd5 || !equalBytes(sentMd5, actualMd5)) {

@@ -1,6 +1,6 @@
 /**
- * Which server-side encryption a request asks for. These are MinIO's presence checks: a header
- * counts as soon as it is present, even with an empty value; values are validated by the parsers.
+ * The server-side encryption a request specifies. These are MinIO's presence checks: a header
+ * counts as soon as it is present, even with an empty value. The parsers validate the values.
  */
 
 import { type HeaderInput, type HeaderView, headerView } from './header-lookup.js';
@@ -10,7 +10,7 @@ import { AES256, AWS_KMS, SSE_HEADERS } from './header-names.js';
 export type SseType = 'SSE-S3' | 'SSE-KMS' | 'SSE-C';
 
 /**
- * Reports whether the request asks for SSE-S3: `X-Amz-Server-Side-Encryption` is present and its
+ * Reports whether the request specifies SSE-S3: `X-Amz-Server-Side-Encryption` is present and its
  * value is not `aws:kms` in any case. An empty value counts.
  */
 export function isSseS3Requested(headers: HeaderInput | HeaderView): boolean {
@@ -20,7 +20,7 @@ export function isSseS3Requested(headers: HeaderInput | HeaderView): boolean {
 }
 
 /**
- * Reports whether the request asks for SSE-KMS: a key-id or context header is present, or
+ * Reports whether the request specifies SSE-KMS: a key-id or context header is present, or
  * `X-Amz-Server-Side-Encryption` is present with a value that is not `AES256` in any case.
  */
 export function isSseKmsRequested(headers: HeaderInput | HeaderView): boolean {

@@ -11,7 +11,7 @@
  * padding are rejected) of UTF-8 JSON text that is one object whose values are strings. Duplicate
  * keys, nested values, invalid UTF-8 and unpaired surrogates are rejected, and so is an empty
  * header value: omit the header for no context. Every failure is 400 `InvalidArgument` (MinIO
- * answers 500).
+ * returns 500).
  */
 
 import { isValidName } from '@kmskit/core';

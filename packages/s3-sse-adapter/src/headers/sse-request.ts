@@ -16,7 +16,7 @@ import {
 import { parseSseKmsHeaders } from './sse-kms-headers.js';
 import { parseSseS3Headers } from './sse-s3-headers.js';
 
-/** The encryption a write request asks for. */
+/** The encryption a write request specifies. */
 export type SseRequest =
   | { type: 'SSE-S3' }
   | { type: 'SSE-KMS'; keyId: string; context: Record<string, string> | undefined }
@@ -37,7 +37,7 @@ export interface ParseSseRequestOptions {
 }
 
 /**
- * Returns the encryption a write request asks for, or `undefined` when it asks for none.
+ * Returns the encryption a write request specifies, or `undefined` when it specifies none.
  *
  * @throws {S3Error} `InsecureSSECustomerRequest`, `IncompatibleEncryptionMethod` (SSE-S3 or
  *   SSE-KMS with SSE-C headers), `InvalidEncryptionParameters` (copy-source SSE-C headers on a

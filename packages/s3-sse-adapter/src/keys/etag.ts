@@ -80,10 +80,10 @@ export function decryptETag(objectKey: Uint8Array, storedETag: string): string {
 }
 
 /**
- * Returns the ETag a client sees for a single-part object, as MinIO does: a 32-character stored
- * ETag and a multipart ETag as stored; for SSE-C and SSE-KMS the last 32 hex characters of the
- * sealed value (its DARE tag, since the MD5 may be random); for SSE-S3 the unsealed MD5, which
- * needs the object key.
+ * Returns the ETag a client sees, as MinIO does. A 32-character stored ETag and a multipart ETag
+ * are returned as stored. SSE-C and SSE-KMS show the last 32 hex characters of the sealed value
+ * (its DARE tag), because the sealed MD5 may be random. SSE-S3 shows the unsealed MD5, which needs
+ * the object key.
  *
  * @throws as `decryptETag` for SSE-S3.
  */

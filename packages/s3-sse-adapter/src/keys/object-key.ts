@@ -140,7 +140,7 @@ export function unsealObjectKey(
     const key = decryptDare(kek, sealed.key, { minVersion });
     if (key.length !== KEY_SIZE) {
       key.fill(0);
-      throw new RangeError(`the sealed key holds ${key.length} bytes, expected ${KEY_SIZE}`);
+      throw new RangeError(`the sealed key decrypts to ${key.length} bytes, expected ${KEY_SIZE}`);
     }
     return key;
   } catch (error) {
@@ -166,9 +166,9 @@ export function hmac(key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
   return new Uint8Array(mac.digest());
 }
 
-function checkLength(value: Uint8Array, length: number, what: string): void {
-  if (!(value instanceof Uint8Array)) throw new TypeError(`${what} must be a Uint8Array`);
+function checkLength(value: Uint8Array, length: number, label: string): void {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`${label} must be a Uint8Array`);
   if (value.length !== length) {
-    throw new RangeError(`${what} must be ${length} bytes, got ${value.length}`);
+    throw new RangeError(`${label} must be ${length} bytes, got ${value.length}`);
   }
 }

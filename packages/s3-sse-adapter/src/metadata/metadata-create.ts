@@ -5,7 +5,7 @@ import type { SealedObjectKey } from '../keys/object-key.js';
 import { encodeBase64 } from '../util/go-base64.js';
 import { META, SEAL_ALGORITHM } from './metadata-names.js';
 
-/** What `createSseS3Metadata` and `createSseKmsMetadata` write. */
+/** The fields that `createSseS3Metadata` and `createSseKmsMetadata` write. */
 export interface KmsSealFields {
   /** The KMS key name that encrypted the data key. */
   keyId: string;

@@ -15,7 +15,7 @@ import {
   SEAL_ALGORITHM,
 } from './metadata-names.js';
 
-/** What SSE-S3 and SSE-KMS metadata store. */
+/** The seal entries of SSE-S3 and SSE-KMS metadata. */
 export interface KmsSealMetadata {
   /** The KMS key name; `''` for objects of MinIO's old static-key ("K/V") mode. */
   keyId: string;
@@ -25,7 +25,7 @@ export interface KmsSealMetadata {
   sealedKey: SealedObjectKey;
 }
 
-/** What SSE-KMS metadata store. */
+/** The seal entries and client context of SSE-KMS metadata. */
 export interface SseKmsMetadata extends KmsSealMetadata {
   /** The client's encryption context, or `undefined` when none was stored. */
   context: Record<string, string> | undefined;

@@ -4,7 +4,7 @@
  * strings holding an unpaired UTF-16 surrogate (which have no UTF-8 form for the KMS).
  */
 
-/** Thrown by `parseFlatJsonObject`; the message says what is wrong and where. */
+/** Thrown by `parseFlatJsonObject`. The message names the problem and its offset. */
 export class FlatJsonError extends Error {
   constructor(message: string) {
     super(message);
@@ -63,29 +63,29 @@ class Parser {
     }
   }
 
-  string(what: string): string {
-    if (this.text[this.position] !== '"') this.fail(`expected a string ${what}`);
+  string(subject: string): string {
+    if (this.text[this.position] !== '"') this.fail(`expected a string ${subject}`);
     this.position++;
     let value = '';
     for (;;) {
       const char = this.text[this.position];
-      if (char === undefined) this.fail(`unterminated string ${what}`);
+      if (char === undefined) this.fail(`unterminated string ${subject}`);
       this.position++;
       if (char === '"') break;
       if (char === '\\') {
-        value += this.escape(what);
+        value += this.escape(subject);
         continue;
       }
-      if (char < ' ') this.fail(`unescaped control character in the ${what}`);
+      if (char < ' ') this.fail(`unescaped control character in the ${subject}`);
       value += char;
     }
     if (LONE_SURROGATE.test(value)) {
-      this.fail(`the ${what} contains an unpaired UTF-16 surrogate`);
+      this.fail(`the ${subject} contains an unpaired UTF-16 surrogate`);
     }
     return value;
   }
 
-  escape(what: string): string {
+  escape(subject: string): string {
     const char = this.text[this.position];
     this.position++;
     switch (char) {
@@ -105,12 +105,12 @@ class Parser {
         return '\t';
       case 'u': {
         const hex = this.text.slice(this.position, this.position + 4);
-        if (!/^[0-9A-Fa-f]{4}$/.test(hex)) this.fail(`invalid \\u escape in the ${what}`);
+        if (!/^[0-9A-Fa-f]{4}$/.test(hex)) this.fail(`invalid \\u escape in the ${subject}`);
         this.position += 4;
         return String.fromCharCode(Number.parseInt(hex, 16));
       }
       default:
-        return this.fail(`invalid escape in the ${what}`);
+        return this.fail(`invalid escape in the ${subject}`);
     }
   }
 

@@ -58,7 +58,9 @@ const never = new AbortController().signal;
 // The direct connector calls share one signal, so 64 concurrent attempts listen on it at once.
 setMaxListeners(0, never);
 
-const agent = new Agent({ connect: { ca: server.ca, cert: server.admin.cert, key: server.admin.key } });
+const agent = new Agent({
+  connect: { ca: server.ca, cert: server.admin.cert, key: server.admin.key },
+});
 const origin = server.endpoints[0];
 const generateBody = `{"context":"${AD_BASE64}"}`;
 async function post(path, body) {
@@ -69,7 +71,8 @@ async function post(path, body) {
     body,
   });
   const text = await response.body.text();
-  if (response.statusCode !== 200) throw new Error(`raw request failed with ${response.statusCode}`);
+  if (response.statusCode !== 200)
+    throw new Error(`raw request failed with ${response.statusCode}`);
   return text;
 }
 
@@ -139,7 +142,9 @@ const cpu =
   readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? os.cpus()[0]?.model;
 const load = os.loadavg()[0].toFixed(1);
 const format = (value) => Math.round(value).toLocaleString('en-US');
-console.log(`Node ${process.version}, nproc ${os.availableParallelism()}, CPU ${cpu}, load ${load}`);
+console.log(
+  `Node ${process.version}, nproc ${os.availableParallelism()}, CPU ${cpu}, load ${load}`,
+);
 console.log(`${SECONDS} s per measurement, median of ${ROUNDS} rounds\n`);
 console.log('| way | concurrency 1 (ops/s) | concurrency 64 (ops/s) |');
 console.log('| --- | ---: | ---: |');

@@ -26,7 +26,7 @@ const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
- * A parsed KES API key. It holds an Ed25519 private key, so its text form is only available
+ * A parsed KES API key. It contains an Ed25519 private key, so its text form is only available
  * through `exportText()`; `toString`, `toJSON` and `util.inspect` show the identity alone.
  */
 export class KesApiKey {
@@ -140,7 +140,7 @@ function spkiOf(source: string | Uint8Array | KeyObject | X509Certificate | KesA
       return exportSpki(createPublicKey(source));
     } catch (cause) {
       throw new TypeError(
-        'kesIdentity: expected a PEM certificate or public key; the text holds neither',
+        'kesIdentity: invalid input: expected a PEM certificate or public key, got other text',
         { cause },
       );
     }

@@ -38,14 +38,14 @@ export interface KesCallOptions {
   reportAttempt?(attempt: EndpointAttempt): void;
 }
 
-/** What a call does: the KES API for messages and the operation for error codes. */
+/** The scope of a call: the KES API for messages and the operation for error codes. */
 export interface KesCallScope {
   operation: KmsOperation;
   api: string;
   name?: string | undefined;
 }
 
-/** A successful answer and the endpoint that gave it. */
+/** A successful response and the endpoint that sent it. */
 export interface KesAnswer {
   response: KesHttpResponse;
   endpoint: KesEndpoint;
@@ -71,9 +71,9 @@ export class KesCaller {
   }
 
   /**
-   * Sends a request and returns the first successful (2xx) answer.
+   * Sends a request and returns the first successful (2xx) response.
    *
-   * @throws {KmsError} mapped from the answer that ended the call, or from the last failure when
+   * @throws {KmsError} mapped from the response that ended the call, or from the last failure when
    *   every endpoint failed; the signal's reason, or `CanceledError`, when the call was aborted.
    */
   async call(

@@ -132,7 +132,7 @@ export class KesClient {
     return parseKeyInfo(answer, name);
   }
 
-  /** Deletes a key. KES answers success for a key that does not exist. */
+  /** Deletes a key. KES returns success for a key that does not exist. */
   async deleteKey(name: string, options: KesCallOptions = {}): Promise<void> {
     assertValidName(name);
     await this.#caller.call(

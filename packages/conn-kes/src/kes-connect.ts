@@ -24,7 +24,7 @@ export interface KesTlsSettings {
   rejectUnauthorized: boolean;
 }
 
-/** Where a socket's TLS alert is looked up: undici's socket info of a failed request. */
+/** The socket info that undici attaches to a failed request, used to look up its TLS alert. */
 export interface SocketInfo {
   localAddress?: string;
   localPort?: number;
@@ -109,8 +109,8 @@ function awaitTicket(socket: TLSSocket, done: (rejected?: Error) => void): void 
     socket.off('session', onSession);
     socket.off('error', onError);
     socket.off('close', onClose);
-    // The session event fires inside the TLS layer's read; writing the request from there stalls
-    // the socket, so hand it over on the next turn of the event loop.
+    // The session event fires inside the TLS layer's read, and a request written from there
+    // stalls the socket. So the socket is handed over on the next turn of the event loop.
     setImmediate(() => done(rejected));
   };
   const onSession = () => finish();

@@ -53,8 +53,9 @@ export function kesOptionsFromEnv(env: Env): KesConnectorOptions {
 
   if (certFile !== undefined || keyFile !== undefined || password !== undefined) {
     if (apiKey !== undefined) {
-      const other =
-        certFile !== undefined ? CERT_FILE : keyFile !== undefined ? KEY_FILE : KEY_PASSWORD;
+      let other = KEY_PASSWORD;
+      if (keyFile !== undefined) other = KEY_FILE;
+      if (certFile !== undefined) other = CERT_FILE;
       throw new KmsConfigurationError(
         `${API_KEY} and ${other} are both set: authenticate with an API key or with a certificate and key file, not both`,
         [API_KEY, other],

@@ -1,6 +1,6 @@
 /**
- * Mapping of KES answers and transport failures to `KmsError`s, by HTTP status first and the
- * message second, because KES versions word their messages differently. Each mapping also says
+ * Mapping of KES error responses and transport failures to `KmsError`s, by HTTP status first and the
+ * message second, because KES versions word their messages differently. Each mapping also decides
  * whether the call may move on to another endpoint.
  */
 
@@ -21,7 +21,7 @@ import {
 import type { KesHttpResponse, KesTransportError } from './kes-transport.js';
 import { excerpt, parseJsonObject, stringField } from './kes-wire.js';
 
-/** What an attempt failed on, for messages. */
+/** The context of a failed attempt, for messages. */
 export interface KesErrorScope {
   /** The operation whose `…Failed` code unrecognised errors get. */
   operation: KmsOperation;
@@ -59,8 +59,9 @@ const CLIENT_CERTIFICATE = /^tls: |client certificates? (is|are) |insecure conne
 /**
  * Maps an HTTP error response (status 300 and above).
  *
- * Failover: 502, 503 and 504 and any other 500 move on; a 500 whose message shows our request was
- * malformed (`EOF`, `unexpected EOF`, `illegal base64 …`), 501 and every 3xx and 4xx stop.
+ * Failover: 500, 502, 503 and 504 move on to the next endpoint. A 500 whose message shows that
+ * our request was malformed (`EOF`, `unexpected EOF`, `illegal base64 …`) stops the call, and so
+ * do 501 and every 3xx and 4xx.
  */
 export function errorFromResponse(
   scope: KesErrorScope,
@@ -69,13 +70,13 @@ export function errorFromResponse(
   const { status } = response;
   const message = serverMessage(response);
   const key = scope.name === undefined ? '' : ` key '${scope.name}'`;
-  const at = `${scope.api}${key}: ${scope.endpoint} answered ${status} ${excerpt(message)}`;
+  const at = `${scope.api}${key}: ${scope.endpoint} responded ${status} ${excerpt(message)}`;
 
   if (status >= 300 && status < 400) {
     const target = response.location ? ` to ${excerpt(response.location)}` : '';
     return stop(
       new InvalidResponseError(
-        `${scope.api}${key}: ${scope.endpoint} answered with a ${status} redirect${target}; KES never redirects, so check the endpoint URL`,
+        `${scope.api}${key}: ${scope.endpoint} responded with a ${status} redirect${target}; KES servers do not redirect, so check the endpoint URL`,
       ),
     );
   }
@@ -139,7 +140,7 @@ function clientError(scope: KesErrorScope, status: number, message: string, at: 
 
 /**
  * Maps a failure without a usable response. Every kind moves on to the next endpoint except a
- * response that is too large, which is the server's answer and not a fault of the path to it.
+ * response that is too large, because it is the server's response and not a fault of the path to it.
  * Cancellation is handled by the caller before this is reached.
  */
 export function errorFromTransport(

@@ -1,5 +1,5 @@
 /**
- * Client-side listing. The connector always asks the server for every key (`*`: a glob on KES
+ * Client-side listing. The connector always requests every key from the server (`*`: a glob on KES
  * v0.22, "all keys" on newer servers) and filters, sorts and pages itself, so prefix, continue-at
  * and limit behave the same on every server version.
  */
@@ -14,9 +14,9 @@ const MAX_PAGES = 10_000;
  * Collects every name, following `continue_at` the way KES's Go client does: the next request
  * uses `continue_at` as its pattern. Stops when `continue_at` is empty or repeats.
  *
- * NOTE: KES servers list without a page limit today, so `continue_at` is always empty in
- * practice; on a server that pages, a newer KES would read the follow-up pattern as a literal
- * prefix, and the names after the first page that do not share that prefix would be missed.
+ * NOTE: some KES key stores cap a page at 1024 names and return the next name in `continue_at`.
+ * Newer KES servers read the follow-up pattern as a literal prefix, so names after the first page
+ * that do not start with `continue_at` are missed, as they are with KES's own Go client.
  */
 export async function collectListPages(
   fetchPage: (pattern: string) => Promise<KesListResponse>,

@@ -1,10 +1,10 @@
-/** Typed views of the KES answers that are not key material: version, key info and API routes. */
+/** Typed views of the KES responses that carry no key material: version, key info and API routes. */
 
 import { InvalidResponseError, type VersionInfo } from '@kmskit/core';
 import type { KesAnswer } from './kes-caller.js';
 import { parseJsonObject, stringField } from './kes-wire.js';
 
-/** What `describeKey` returns. Fields the server leaves out are absent. */
+/** Key metadata from `describeKey`. Fields the server leaves out are absent. */
 export interface KesKeyInfo {
   /** The key name. */
   name: string;
@@ -60,7 +60,7 @@ export function generationOf(version: string): KesServerGeneration {
   return Number(match[1]) === 0 && Number(match[2]) < 23 ? 'legacy' : 'current';
 }
 
-/** Reads a describe answer; KES v0.22 labels it `text/plain` and may leave fields out. */
+/** Reads a describe response. KES v0.22 labels it `text/plain` and may leave fields out. */
 export function parseKeyInfo(answer: KesAnswer, name: string): KesKeyInfo {
   const object = parseJsonObject(
     answer.response.body,

@@ -1,6 +1,6 @@
 /**
  * Per-endpoint status: every endpoint is probed in parallel with `GET /v1/status`, without
- * failover, and reported `online`, `offline`, or `unauthorized` when it answered but rejected the
+ * failover, and reported `online`, `offline`, or `unauthorized` when it responded but rejected the
  * client (403, or a TLS handshake that refused the client certificate).
  */
 
@@ -43,7 +43,7 @@ async function probe(
       const version = readVersion(response.body);
       return { ...base, state: 'online', latencyMs, ...(version ? { version } : {}) };
     }
-    const message = `answered ${response.status} ${excerpt(serverMessage(response))}`;
+    const message = `responded ${response.status} ${excerpt(serverMessage(response))}`;
     if (
       response.status === 401 ||
       response.status === 403 ||

@@ -31,7 +31,7 @@ export interface KesHttpResponse {
   body: string;
 }
 
-/** Why an exchange produced no response. */
+/** The reason an exchange produced no response. */
 export type KesTransportFailure =
   /** The per-attempt time limit passed. */
   | 'timeout'
@@ -150,8 +150,8 @@ export class KesTransport {
     const progress = { responded: false };
     const exchange = this.#exchange(endpoint, request, controller.signal, progress);
     try {
-      // undici settles an aborted request only when a pending connect ends, which can take up
-      // to its timer resolution of about a second; the race ends the attempt on time.
+      // undici settles an aborted request only when a pending connect ends. Its connect timer
+      // ticks about once a second, so the race is what ends the attempt on time.
       return await Promise.race([exchange, aborted]);
     } catch (cause) {
       throw this.#classify(cause, signal, controller.signal, progress.responded);

@@ -21,7 +21,7 @@ export type KesKeyApi =
  * Builds `/v1/key/<api>/<segment>` as KES's Go client does: the segment is escaped like Go's
  * `url.PathEscape`, then the path is cleaned like `path.Join`, so `''` gives `/v1/key/<api>` and
  * `..` gives `/v1/key`. The connector only sends names that passed `assertValidName`, which never
- * need escaping; the full rule is kept so that the path matches KES's for any input.
+ * need escaping. The full rule is kept so that the path matches KES's for any input.
  */
 export function kesKeyPath(api: KesKeyApi, segment: string): string {
   return joinPath(`/v1/key/${api}`, pathEscape(segment));
@@ -57,7 +57,7 @@ function joinPath(prefix: string, segment: string): string {
  * needs JSON escaping, so concatenation gives the exact bytes.
  */
 export const kesBody = {
-  /** `{"context":…}`, or `{}` for no associated data: KES v0.22 answers 500 `EOF` to no body. */
+  /** `{"context":…}`, or `{}` for no associated data: KES v0.22 returns 500 `EOF` for no body. */
   generate(associatedData: Uint8Array): string {
     return associatedData.length === 0 ? '{}' : `{"context":"${toBase64(associatedData)}"}`;
   },
@@ -81,8 +81,8 @@ export const kesBody = {
 };
 
 /**
- * Parses a success body as a JSON object, whatever its Content-Type says: KES v0.22 labels JSON
- * as `text/plain`. Unknown fields are kept and ignored by the callers.
+ * Parses a success body as a JSON object, whatever its Content-Type, because KES v0.22 labels
+ * JSON as `text/plain`. Unknown fields are kept and ignored by the callers.
  *
  * @throws {InvalidResponseError} naming the endpoint when the body is not a JSON object.
  */
@@ -156,7 +156,7 @@ export function parseListResponse(
       }
       return { names: names as string[], continueAt: stringField(object, 'continue_at') ?? '' };
     }
-    // A one-line NDJSON answer looks like a JSON object without `names`.
+    // A one-line NDJSON body looks like a JSON object without `names`.
   }
   const names: string[] = [];
   for (const line of trimmed.split('\n')) {

@@ -57,7 +57,7 @@ describe('kes_error_mapping vectors', () => {
           expect(error.code, vector.name).toBe(expected.code);
           expect(error.status, vector.name).toBe(expected.status);
           expect(error.retryable, vector.name).toBe(expected.retryable);
-          // 5xx answers fail over to every endpoint once; everything else ends the call at once.
+          // 5xx responses fail over to every endpoint once; everything else ends the call at once.
           const failsOver = (inputs.http_status as number) >= 500 && inputs.http_status !== 501;
           expect(pair.server.requests.length, vector.name).toBe(failsOver ? endpoints : 1);
         }

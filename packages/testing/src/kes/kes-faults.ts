@@ -1,26 +1,26 @@
-/** Faults that a KES test server injects into its answers, per listener and path. */
+/** Faults that a KES test server injects into its responses, per listener and path. */
 
-/** A fault. Each one replaces or changes the normal answer to a matching request. */
+/** A fault. Each one replaces or changes the normal response to a matching request. */
 export type KesFault =
-  /** Waits `ms` milliseconds, then answers normally. */
+  /** Waits `ms` milliseconds, then responds normally. */
   | { kind: 'delay'; ms: number }
-  /** Answers `status` with `{"message"}` (default `injected fault`), or `body` as given. */
+  /** Responds `status` with `{"message"}` (default `injected fault`), or `body` as given. */
   | { kind: 'status'; status: number; message?: string; body?: string; contentType?: string }
-  /** Destroys the connection without answering and without handling the request. */
+  /** Destroys the connection without a response and without handling the request. */
   | { kind: 'close' }
-  /** Handles the request (a create does create the key), then destroys the connection unanswered. */
+  /** Handles the request (a create does create the key), then destroys the connection without a response. */
   | { kind: 'close-after-handling' }
-  /** Answers normally, then destroys the connection without a `Connection: close` header. */
+  /** Responds normally, then destroys the connection without a `Connection: close` header. */
   | { kind: 'close-after-response' }
-  /** Never answers; the connection stays open until the client gives up or the server closes. */
+  /** Never responds. The connection stays open until the client gives up or the server closes. */
   | { kind: 'hang' }
-  /** Answers 200 with a JSON body of `bytes` bytes. @default 2 MiB */
+  /** Responds 200 with a JSON body of `bytes` bytes. @default 2 MiB */
   | { kind: 'oversized'; bytes?: number }
-  /** Answers 200 with a truncated JSON body. */
+  /** Responds 200 with a truncated JSON body. */
   | { kind: 'malformed-json' }
-  /** Answers normally but labels the body with this Content-Type. */
+  /** Responds normally but labels the body with this Content-Type. */
   | { kind: 'content-type'; contentType: string }
-  /** Answers with a redirect to `location`. @default status 307 */
+  /** Responds with a redirect to `location`. @default status 307 */
   | { kind: 'redirect'; location: string; status?: number };
 
 /** Where and how often a fault applies. */

@@ -19,7 +19,7 @@ export interface KesRequestRecord {
   authorized: boolean;
   /** The request body as text. */
   body: string;
-  /** The answer's status; 0 when a fault left the request unanswered. */
+  /** The reply's status, or 0 when a fault left the request without a reply. */
   status: number;
   /** The fault applied, if any. */
   fault?: KesFault['kind'];

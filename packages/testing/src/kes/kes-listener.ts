@@ -80,7 +80,7 @@ export class KesListener {
     await closed;
   }
 
-  /** Replaces the HTTPS server by one that accepts connections and never answers. */
+  /** Replaces the HTTPS server by one that accepts connections and never responds. */
   async blackHole(): Promise<void> {
     await this.stop();
     const server = createNetServer((socket) => {

@@ -1,12 +1,12 @@
-/** Shared shapes of the KES test server and the helpers that build its answers. */
+/** Shared shapes of the KES test server and the helpers that build its replies. */
 
 import type { KesKeyStore } from './kes-keystore.js';
 import type { KesPolicies } from './kes-policy.js';
 
-/** Which KES generation the server imitates. */
+/** The KES generation the server imitates. */
 export type KesServerVersion = 'v0.22' | 'latest';
 
-/** What a route sees of a request. */
+/** The parts of a request that a route reads. */
 export interface KesRouteRequest {
   method: string;
   /** The decoded path. */
@@ -15,7 +15,7 @@ export interface KesRouteRequest {
   body: Buffer;
 }
 
-/** An answer before faults change it. */
+/** A reply before faults change it. */
 export interface KesReply {
   status: number;
   body: string;
@@ -61,7 +61,7 @@ export type Body =
 
 /**
  * Decodes a JSON body whose listed fields are base64, as Go's decoder does for `[]byte` fields.
- * v0.22 answers 500 for any decoding error (`EOF` for an empty body), newer servers 400.
+ * v0.22 returns 500 for any decoding error (`EOF` for an empty body), newer servers 400.
  */
 export function readBody(state: KesServerState, raw: Buffer, fields: string[]): Body {
   const failure = state.version === 'v0.22' ? 500 : 400;

@@ -34,7 +34,7 @@ interface Route {
   kind: 'read' | 'write' | 'delete';
   maxBody: number;
   handler: Handler;
-  /** Missing on KES v0.22, which answers 501. */
+  /** Missing on KES v0.22, which returns 501. */
   latestOnly?: boolean;
   /** Readable without a policy. */
   public?: boolean;
@@ -82,7 +82,7 @@ const ROUTES: Route[] = [
   { path: '/v1/key/list/', resource: true, kind: 'read', maxBody: 0, handler: listKeys },
 ];
 
-/** Answers one request. */
+/** Returns the reply to one request. */
 export function routeKesRequest(state: KesServerState, request: KesRouteRequest): KesReply {
   const legacy = state.version === 'v0.22';
   const route = ROUTES.find((candidate) =>
@@ -146,7 +146,7 @@ function status(state: KesServerState): KesReply {
 
 function apis(): KesReply {
   const routes = ROUTES.map((route) => ({
-    method: route.kind === 'read' ? 'GET' : route.kind === 'delete' ? 'DELETE' : 'PUT',
+    method: allowedMethods(route, false)[0],
     path: route.path,
     max_body: route.maxBody,
     timeout: route.path === '/version' || route.path === '/v1/api' ? 10 : 15,

@@ -96,7 +96,7 @@ export interface KesTestServer {
   stop(index: number): Promise<void>;
   /** Starts listener `index` again on the same port. */
   start(index: number): Promise<void>;
-  /** Makes listener `index` accept connections and never answer; `start` ends it. */
+  /** Makes listener `index` accept connections and never respond; `start` ends it. */
   blackHole(index: number): Promise<void>;
   /** Stops every listener. */
   close(): Promise<void>;

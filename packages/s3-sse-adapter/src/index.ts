@@ -75,6 +75,7 @@ export {
 } from './dare/index.js';
 // Errors.
 export { escapeXml, S3Error, type S3ErrorOptions, type S3ErrorReason } from './errors/s3-error.js';
+export { checkClientMetadata } from './headers/client-metadata.js';
 // Request headers.
 export type { HeaderInput } from './headers/header-lookup.js';
 export {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSseAdapter, parseSseRequest, S3Error } from '../src/index.js';
+import { checkClientMetadata, createSseAdapter, parseSseRequest, S3Error } from '../src/index.js';
 import { builtinKms, catchS3Error, customerKeyHeaders, rejectS3Error } from './sse-helpers.js';
 
 const KEY = new Uint8Array(32).fill(3);
@@ -76,6 +76,21 @@ describe('adapter request errors', () => {
     }
     const upload = await adapter.prepareUpload({ ...location, headers: customerKeyHeaders(KEY) });
     expect(upload.type).toBe('SSE-C');
+  });
+
+  it('rejects internal metadata headers', () => {
+    for (const headers of [
+      { 'X-Minio-Internal-Server-Side-Encryption-Iv': 'x' },
+      { 'x-minio-internal-compression': 'x' },
+      new Headers({ 'X-MINIO-INTERNAL-actual-size': '1' }),
+    ]) {
+      const error = catchS3Error(() => checkClientMetadata(headers));
+      expect(error.code).toBe('InvalidArgument');
+      expect(error.message).toBe('Your metadata headers are not supported.');
+    }
+    expect(() =>
+      checkClientMetadata({ 'X-Amz-Meta-Minio-Internal': 'x', 'X-Minio-Other': 'y' }),
+    ).not.toThrow();
   });
 
   it('passes KMS failures with their code', async () => {

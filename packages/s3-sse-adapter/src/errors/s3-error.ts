@@ -30,6 +30,7 @@ export type S3ErrorReason =
   | 'EncryptionMetadata'
   | 'CompressedObject'
   | 'LegacyStaticKeyObject'
+  | 'UnsupportedMetadata'
   | 'KMSNotConfigured'
   | 'KMSKeyNotFound'
   | 'KmsError'

@@ -110,6 +110,11 @@ const CATALOGUE: Partial<Record<S3ErrorReason, Entry>> = {
     message:
       'The object was compressed before it was encrypted (X-Minio-Internal-compression), which this server cannot read',
   },
+  UnsupportedMetadata: {
+    code: 'InvalidArgument',
+    status: 400,
+    message: 'Your metadata headers are not supported.',
+  },
   LegacyStaticKeyObject: {
     code: 'NotImplemented',
     status: 501,

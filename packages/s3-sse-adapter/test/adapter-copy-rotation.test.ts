@@ -119,8 +119,18 @@ describe('adapter copy and rotation', () => {
   it('rotates SSE-C keys in place', async () => {
     const source = await put(customerKeyHeaders(K1));
     const headers = { ...customerKeyHeaders(K1, true), ...customerKeyHeaders(K2) };
-    const rotated = sse.rotateCustomerKey({ ...location, metadata: source.metadata, headers });
+    const storedETag = 'ab'.repeat(48);
+    const rotated = sse.rotateCustomerKey({
+      ...location,
+      metadata: source.metadata,
+      headers,
+      etag: storedETag,
+    });
     expect(rotated.changed).toBe(true);
+    expect(rotated.clientETag).toBe('ab'.repeat(16));
+    expect(
+      sse.rotateCustomerKey({ ...location, metadata: source.metadata, headers }).clientETag,
+    ).toBeUndefined();
     const iv = 'X-Minio-Internal-Server-Side-Encryption-Iv';
     expect(rotated.metadata[iv]).toBe(source.metadata[iv]);
     expect(rotated.responseHeaders['x-amz-server-side-encryption-customer-key-md5']).toBe(

@@ -14,6 +14,8 @@ import { S3Error } from '../errors/s3-error.js';
 import { s3Error } from '../errors/s3-errors.js';
 import { type HeaderInput, headerView } from '../headers/header-lookup.js';
 import { parseSseCCopyHeaders, parseSseCHeaders } from '../headers/sse-c-headers.js';
+import type { SseType } from '../headers/sse-detect.js';
+import { clientETag } from '../keys/etag.js';
 import { objectKmsContext } from '../keys/kms-context.js';
 import { sealObjectKey, unsealObjectKey } from '../keys/object-key.js';
 import {
@@ -37,6 +39,8 @@ export interface CustomerKeyRotationInput {
   metadata: ObjectMetadata;
   /** The copy request's headers: old key in the copy-source SSE-C headers, new key in SSE-C. */
   headers: HeaderInput;
+  /** The stored ETag; when given, the result carries the client ETag. */
+  etag?: string;
 }
 
 /** The input of `rotateKmsKey`. */
@@ -52,6 +56,8 @@ export interface KmsRotationInput {
   target?:
     | { type: 'SSE-S3' }
     | { type: 'SSE-KMS'; keyId?: string; context?: Record<string, string> };
+  /** The stored ETag; when given, the result carries the client ETag. */
+  etag?: string;
   /** Cancels the KMS calls. */
   signal?: AbortSignal;
 }
@@ -64,6 +70,8 @@ export interface RotatedMetadata {
   metadata: Record<string, string>;
   /** The SSE response headers of the request. */
   responseHeaders: ResponseHeaders;
+  /** The ETag to send to the client, when the input had `etag`. Rotation never changes it. */
+  clientETag?: string;
 }
 
 /**
@@ -100,14 +108,15 @@ export function rotateCustomerKey(input: CustomerKeyRotationInput): RotatedMetad
       throw error;
     }
     const responseHeaders = sseResponseHeaders('SSE-C', input.metadata, newKey.md5);
+    const etag = rotatedETag('SSE-C', input.metadata, input.etag, objectKey);
     if (oldKey.equals(newKey) && sealed.algorithm === SEAL_ALGORITHM) {
-      return { changed: false, metadata: { ...input.metadata }, responseHeaders };
+      return { changed: false, metadata: { ...input.metadata }, responseHeaders, ...etag };
     }
     const resealed = sealObjectKey(objectKey, newKey.bytes, 'SSE-C', input.bucket, input.object, {
       iv: sealed.iv,
     });
     const metadata = { ...removeNames(input.metadata), ...createSseCMetadata(resealed) };
-    return { changed: true, metadata, responseHeaders };
+    return { changed: true, metadata, responseHeaders, ...etag };
   } finally {
     oldKey.zero();
     newKey?.zero();
@@ -167,9 +176,34 @@ export async function rotateKmsKey(
     }
     const metadata = { ...removeInternalEntries(input.metadata), ...sealEntries };
     if (isMultipart(input.metadata)) metadata[META.encryptedMultipart] = '';
-    return { changed: true, metadata, responseHeaders: sseResponseHeaders(target.type, metadata) };
+    return {
+      changed: true,
+      metadata,
+      responseHeaders: sseResponseHeaders(target.type, metadata),
+      ...rotatedETag(target.type, input.metadata, input.etag, objectKey),
+    };
   } finally {
     objectKey.fill(0);
+  }
+}
+
+/**
+ * Returns `{ clientETag }` for a stored ETag, or nothing without one. The ETag is sealed with the
+ * object key, which rotation keeps, so it reads the same before and after. An SSE-S3 ETag that
+ * does not unseal is returned as stored, as MinIO does.
+ */
+function rotatedETag(
+  type: SseType,
+  metadata: ObjectMetadata,
+  etag: string | undefined,
+  objectKey: Uint8Array,
+): { clientETag?: string } {
+  if (etag === undefined) return {};
+  const multipart = isMultipart(metadata) && etag.includes('-');
+  try {
+    return { clientETag: clientETag(type, etag, objectKey, { multipart }) };
+  } catch {
+    return { clientETag: etag };
   }
 }
 

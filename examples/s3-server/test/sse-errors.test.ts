@@ -1,0 +1,223 @@
+import {
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createClient,
+  customerKey,
+  expectS3Error,
+  ssec,
+  startTestServer,
+  type TestServer,
+} from './helpers.js';
+import { errorCode, sendRaw } from './raw-request.js';
+
+const BUCKET = 'errors';
+const KEY = customerKey(3);
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+  await t.client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  await t.client.send(
+    new PutObjectCommand({ Bucket: BUCKET, Key: 'ssec', Body: 'secret', ...ssec(KEY) }),
+  );
+  await t.client.send(
+    new PutObjectCommand({
+      Bucket: BUCKET,
+      Key: 'kms',
+      Body: 'x',
+      ServerSideEncryption: 'aws:kms',
+    }),
+  );
+});
+afterAll(() => t.close());
+
+describe('SSE-C reads', () => {
+  it('rejects a wrong key', async () => {
+    await expectS3Error(
+      t.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'ssec', ...ssec(customerKey(4)) })),
+      'AccessDenied',
+      403,
+    );
+  });
+
+  it('rejects a wrong key on HEAD', async () => {
+    const error = await t.client
+      .send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'ssec', ...ssec(customerKey(4)) }))
+      .catch((caught: { $metadata: { httpStatusCode: number } }) => caught);
+    expect((error as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode).toBe(403);
+  });
+
+  it('rejects a read without the key', async () => {
+    await expectS3Error(
+      t.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'ssec' })),
+      'InvalidRequest',
+      400,
+    );
+  });
+
+  it('rejects a key for a KMS object', async () => {
+    await expectS3Error(
+      t.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'kms', ...ssec(KEY) })),
+      'InvalidRequest',
+      400,
+    );
+  });
+
+  it('rejects SSE headers on GET', async () => {
+    const response = await sendRaw(t.server, {
+      method: 'GET',
+      path: `/${BUCKET}/kms`,
+      headers: { 'x-amz-server-side-encryption': 'aws:kms' },
+    });
+    expect(response.status).toBe(400);
+    expect(errorCode(response.body)).toBe('BadRequest');
+  });
+});
+
+describe('SSE writes', () => {
+  it('rejects a missing KMS key', async () => {
+    const error = await expectS3Error(
+      t.client.send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: 'no-key',
+          Body: 'x',
+          ServerSideEncryption: 'aws:kms',
+          SSEKMSKeyId: 'no-such-key',
+        }),
+      ),
+      'KMS.NotFoundException',
+      400,
+    );
+    expect(error.message).toBe('Invalid keyId');
+    await expectS3Error(
+      t.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'no-key' })),
+      'NoSuchKey',
+      404,
+    );
+  });
+
+  it('rejects a missing KMS key for multipart', async () => {
+    await expectS3Error(
+      t.client.send(
+        new CreateMultipartUploadCommand({
+          Bucket: BUCKET,
+          Key: 'no-key',
+          ServerSideEncryption: 'aws:kms',
+          SSEKMSKeyId: 'arn:aws:kms:no-such-key',
+        }),
+      ),
+      'KMS.NotFoundException',
+      400,
+    );
+  });
+
+  it('rejects an unknown SSE algorithm', async () => {
+    await expectS3Error(
+      t.client.send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: 'bad-sse',
+          Body: 'x',
+          ServerSideEncryption: 'AES-256' as 'AES256',
+        }),
+      ),
+      'InvalidArgument',
+      400,
+    );
+  });
+
+  it('rejects SSE-S3 with an SSE-C key', async () => {
+    await expectS3Error(
+      t.client.send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: 'both',
+          Body: 'x',
+          ServerSideEncryption: 'AES256',
+          ...ssec(KEY),
+        }),
+      ),
+      'InvalidArgument',
+      400,
+    );
+  });
+
+  it('rejects a malformed context', async () => {
+    await expectS3Error(
+      t.client.send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: 'bad-context',
+          Body: 'x',
+          ServerSideEncryption: 'aws:kms',
+          SSEKMSEncryptionContext: Buffer.from('[1,2]').toString('base64'),
+        }),
+      ),
+      'InvalidArgument',
+      400,
+    );
+  });
+});
+
+describe('servers without TLS or KMS', () => {
+  it('rejects SSE-C over plain HTTP', async () => {
+    const plain = await startTestServer({ insecureHttp: true });
+    try {
+      expect(plain.server.endpoint.startsWith('http://')).toBe(true);
+      await plain.client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+      const error = await expectS3Error(
+        plain.client.send(
+          new PutObjectCommand({ Bucket: BUCKET, Key: 'ssec', Body: 'x', ...ssec(KEY) }),
+        ),
+        'InvalidRequest',
+        400,
+      );
+      expect(error.message).toContain('secure connection');
+      const put = await plain.client.send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: 's3',
+          Body: 'x',
+          ServerSideEncryption: 'AES256',
+        }),
+      );
+      expect(put.ServerSideEncryption).toBe('AES256');
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('answers 501 for SSE-S3 without KMS', async () => {
+    const noKms = await startTestServer({ kms: undefined });
+    const client = createClient(noKms.server, { maxAttempts: 1 });
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+      await expectS3Error(
+        client.send(
+          new PutObjectCommand({
+            Bucket: BUCKET,
+            Key: 's3',
+            Body: 'x',
+            ServerSideEncryption: 'AES256',
+          }),
+        ),
+        'NotImplemented',
+        501,
+      );
+      const put = await client.send(
+        new PutObjectCommand({ Bucket: BUCKET, Key: 'ssec', Body: 'x', ...ssec(KEY) }),
+      );
+      expect(put.SSECustomerAlgorithm).toBe('AES256');
+    } finally {
+      client.destroy();
+      await noKms.close();
+    }
+  });
+});

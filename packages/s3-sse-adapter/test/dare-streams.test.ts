@@ -24,7 +24,8 @@ import {
 } from './dare-helpers.js';
 
 const NONCE = fromHex('f0f1f2f3f4f5f6f7f8f9fafb');
-const B28_SIZES = [0, 1, 65_535, 65_536, 65_537];
+// Empty, one byte, and one byte below, at and above the 64 KiB package size.
+const EDGE_SIZES = [0, 1, 65_535, 65_536, 65_537];
 const CHUNKINGS: number[][] = [[7, 13], [65_535, 1, 65_537], [3 * 1024 * 1024], [16, 100_000]];
 
 async function throughWeb(
@@ -64,7 +65,7 @@ async function codeOf(promise: Promise<unknown>): Promise<DareErrorCode | 'no er
 
 describe('Web Streams DARE', () => {
   it('match buffer API bytes', async () => {
-    for (const size of B28_SIZES) {
+    for (const size of EDGE_SIZES) {
       const plaintext = patternBytes(size);
       const expected = encryptDare(TEST_KEY, plaintext, { nonce: NONCE });
       for (const sizes of CHUNKINGS) {
@@ -175,7 +176,7 @@ describe('Web Streams DARE', () => {
 
 describe('Node stream DARE', () => {
   it('match buffer API bytes', async () => {
-    for (const size of B28_SIZES) {
+    for (const size of EDGE_SIZES) {
       const plaintext = patternBytes(size);
       const expected = encryptDare(TEST_KEY, plaintext, { nonce: NONCE });
       for (const sizes of CHUNKINGS) {
@@ -233,7 +234,7 @@ describe('Node stream DARE', () => {
     const transform = createDareEncryptTransform(TEST_KEY);
     transform.write(plaintext);
     await new Promise((resolve) => setImmediate(resolve));
-    // One 64 KiB slice is processed per read: the queue holds about one package, not 4 MiB.
+    // One 64 KiB slice is processed per read: the queue contains about one package, not 4 MiB.
     expect(transform.readableLength).toBeLessThanOrEqual(2 * 65_568);
     transform.end();
     const out: Uint8Array[] = [];

@@ -48,7 +48,7 @@ function readRange(plan: EncryptedRange): Uint8Array {
   return decryptDareRange(bytes, plan, (index) => partKeys[index]!);
 }
 
-describe('multipart range B26 cases', () => {
+describe('multipart range reads', () => {
   const cases: Array<[string, number, number]> = [
     ['bytes=5242871-5242891', 5_242_871, 21],
     ['bytes=65535-65536', 65_535, 2],

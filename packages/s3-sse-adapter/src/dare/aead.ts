@@ -12,7 +12,7 @@ export const CIPHER_BY_ID: readonly DareCipher[] = ['AES-256-GCM', 'ChaCha20-Pol
 
 /** Decryption of one package whose plaintext is released only after its tag verifies. */
 export interface AeadOpener {
-  /** Decrypts the next piece of the package's ciphertext and holds the plaintext back. */
+  /** Decrypts the next piece of the package's ciphertext and keeps the plaintext back. */
   update(ciphertext: Uint8Array): void;
   /**
    * Verifies `tag` and returns the plaintext pieces in order.

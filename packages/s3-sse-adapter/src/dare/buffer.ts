@@ -1,7 +1,8 @@
+import { VERSION_20 } from './constants.js';
 import { DareDecryptor } from './decryptor.js';
 import { DareEncryptor } from './encryptor.js';
 import { checkBytes, type DareDecryptOptions, type DareEncryptOptions } from './options.js';
-import { encryptedSize } from './sizes.js';
+import { decryptedSize, encryptedSize } from './sizes.js';
 
 /**
  * Encrypts `plaintext` as one DARE 2.0 stream under the 32-byte `key`: 64 KiB packages, the last
@@ -36,7 +37,7 @@ export function encryptDare(
  * callers that require data, such as key unsealing, check the length themselves.
  *
  * @throws {DareError} when the ciphertext is not authentic, truncated, reordered, extended or
- *   malformed; `error.code` says which.
+ *   malformed; `error.code` names the cause.
  * @throws {TypeError | RangeError} for a key that is not 32 bytes or an invalid option.
  * @example const plaintext = decryptDare(objectKey, sealed);
  */
@@ -47,19 +48,65 @@ export function decryptDare(
 ): Uint8Array {
   checkBytes(ciphertext, 'ciphertext', 'decryptDare');
   const decryptor = new DareDecryptor(key, options, 'decryptDare');
-  const pieces: Uint8Array[] = [];
-  let length = 0;
-  const emit = (bytes: Uint8Array): void => {
-    pieces.push(bytes);
-    length += bytes.length;
-  };
+  const output = new ByteCollector(plaintextSizeHint(ciphertext));
+  const emit = (bytes: Uint8Array): void => output.push(bytes);
   decryptor.write(ciphertext, emit);
   decryptor.end(emit);
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const piece of pieces) {
-    out.set(piece, offset);
-    offset += piece.length;
+  return output.result();
+}
+
+/** Returns the plaintext size of a well-formed 2.0 stream of this length, else `undefined`. */
+function plaintextSizeHint(ciphertext: Uint8Array): number | undefined {
+  if (ciphertext[0] !== VERSION_20) {
+    return undefined;
   }
-  return out;
+  try {
+    return decryptedSize(ciphertext.length);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Collects output pieces into one array. With a size hint it writes straight into a buffer of
+ * that size, so a large result is built with one copy and without holding every piece.
+ */
+class ByteCollector {
+  #buffer: Uint8Array | undefined;
+  #length = 0;
+  readonly #pieces: Uint8Array[] = [];
+
+  constructor(capacity: number | undefined) {
+    this.#buffer = capacity === undefined ? undefined : new Uint8Array(capacity);
+  }
+
+  push(bytes: Uint8Array): void {
+    const buffer = this.#buffer;
+    if (buffer !== undefined && this.#length + bytes.length <= buffer.length) {
+      buffer.set(bytes, this.#length);
+    } else {
+      if (buffer !== undefined) {
+        // More output than the hint: keep what was written and collect the rest as pieces.
+        this.#pieces.push(buffer.subarray(0, this.#length));
+        this.#buffer = undefined;
+      }
+      this.#pieces.push(bytes);
+    }
+    this.#length += bytes.length;
+  }
+
+  result(): Uint8Array {
+    if (this.#buffer !== undefined) {
+      return this.#length === this.#buffer.length
+        ? this.#buffer
+        : this.#buffer.slice(0, this.#length);
+    }
+    const out = new Uint8Array(this.#length);
+    let offset = 0;
+    for (const piece of this.#pieces) {
+      out.set(piece, offset);
+      offset += piece.length;
+    }
+    return out;
+  }
 }

@@ -222,7 +222,7 @@ export class DareDecryptor {
     if (!this.#final && payloadLength !== MAX_PAYLOAD_SIZE) {
       throw new DareError(
         'DARE_INVALID_PAYLOAD_SIZE',
-        `DARE package ${index} is not final but holds ${payloadLength} bytes instead of ${MAX_PAYLOAD_SIZE}: the object is truncated or was modified`,
+        `DARE package ${index} is not final but contains ${payloadLength} bytes instead of ${MAX_PAYLOAD_SIZE}: the object is truncated or was modified`,
       );
     }
     const reference = this.#headerNonce;

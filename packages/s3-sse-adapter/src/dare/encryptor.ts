@@ -25,7 +25,7 @@ const SMALL_PIECE = 4096;
 export type Emit = (bytes: Uint8Array) => void;
 
 /**
- * Incremental DARE 2.0 encryption, shared by the buffer and stream APIs. It holds at most one
+ * Incremental DARE 2.0 encryption, shared by the buffer and stream APIs. It keeps at most one
  * package of plaintext (64 KiB), because a full package can be sealed only once it is known
  * whether more input follows: the last package carries the final flag.
  *

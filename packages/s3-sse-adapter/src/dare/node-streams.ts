@@ -121,7 +121,7 @@ export function engineToNodeTransform(engine: DareEngine, fn: string): NodeStrea
 }
 
 /**
- * Creates a Node.js `Transform` that encrypts written bytes into a DARE 2.0 stream. It holds at
+ * Creates a Node.js `Transform` that encrypts written bytes into a DARE 2.0 stream. It keeps at
  * most one package of plaintext between writes and respects the reader's backpressure within a
  * large written chunk. Do not modify a chunk after writing it.
  *

@@ -35,7 +35,7 @@ function plain(bytes: Uint8Array): Uint8Array {
 
 /**
  * Creates a Web `TransformStream` that encrypts plaintext chunks of any size into a DARE 2.0
- * stream. It holds at most 64 KiB of plaintext (one package) between chunks. Do not modify a
+ * stream. It keeps at most 64 KiB of plaintext (one package) between chunks. Do not modify a
  * chunk after writing it: it is held by reference until its package is sealed.
  *
  * @throws {TypeError | RangeError} at once for a key that is not 32 bytes or an invalid option.

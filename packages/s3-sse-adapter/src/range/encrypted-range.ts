@@ -15,8 +15,8 @@ export interface RangeSegment {
 }
 
 /**
- * Which stored bytes a range GET on an encrypted object reads and how to decrypt them, as MinIO's
- * `GetDecryptedRange` computes it. Property names follow MinIO's.
+ * Plan of a range GET on an encrypted object: the stored bytes to read and how to decrypt them,
+ * as MinIO's `GetDecryptedRange` computes them. Property names follow MinIO's.
  */
 export interface EncryptedRange {
   /** First plaintext byte returned. */
@@ -49,8 +49,8 @@ function checkSizes(sizes: readonly number[], name: string, fn: string): void {
 }
 
 /**
- * Returns the plaintext size of each part from its stored size. MinIO answers an invalid stored
- * size with `XMinioObjectTampered`.
+ * Returns the plaintext size of each part from its stored size. MinIO returns
+ * `XMinioObjectTampered` for an invalid stored size.
  *
  * @throws {DareError} `DARE_INVALID_SIZE` or `DARE_SIZE_TOO_LARGE` for a size that no DARE stream
  *   has.
@@ -61,7 +61,7 @@ export function decryptedPartSizes(encryptedPartSizes: readonly number[]): numbe
 }
 
 /**
- * Maps a plaintext range of an encrypted object to the stored bytes to read. `partSizes` holds
+ * Maps a plaintext range of an encrypted object to the stored bytes to read. `partSizes` contains
  * the plaintext size of each part in order (one entry for a single-part object). Every part is
  * its own DARE stream, so the sequence number restarts at 0 in each part after the first.
  *

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { escapeXml } from '@kmskit/s3-sse-adapter';
+import { checkClientMetadata, escapeXml } from '@kmskit/s3-sse-adapter';
 import { isValidBucketName } from './bucket-names.js';
 import {
   invalidArgument,
@@ -41,6 +41,7 @@ import {
 /** Handles CopyObject. */
 export async function copyObject(context: RequestContext): Promise<void> {
   const { store, bucket, key } = context;
+  checkClientMetadata(context.request.headers);
   await requireBucket(context);
   const source = parseCopySource(headerOf(context, 'x-amz-copy-source') ?? '');
   for (const name of Object.keys(context.request.headers)) {

@@ -10,11 +10,10 @@ import {
   isSseS3Requested,
   parseSseRequest,
   type RotatedMetadata,
-  SSE_HEADERS,
   sseTypeOf,
 } from '@kmskit/s3-sse-adapter';
 import type { ObjectRecord } from './records.js';
-import { contentTypeOf, headerOf, type RequestContext, userMetadataOf } from './request-context.js';
+import { contentTypeOf, type RequestContext, userMetadataOf } from './request-context.js';
 
 /** The outcome of a rotation: the stored record and what the response needs. */
 export interface InPlaceRotation {
@@ -36,7 +35,6 @@ export async function rotateInPlace(
   const type = sseTypeOf(record.internal);
   const ssec = isSseCRequested(headers);
   let rotated: RotatedMetadata;
-  let readHeaders: Record<string, string> = {};
 
   if (type === 'SSE-C' && ssec && isSseCCopyRequested(headers)) {
     rotated = context.sse.rotateCustomerKey({
@@ -44,8 +42,8 @@ export async function rotateInPlace(
       object: record.key,
       metadata: record.internal,
       headers,
+      etag: record.etag,
     });
-    readHeaders = customerKeyHeaders(context);
   } else if (
     (type === 'SSE-S3' || type === 'SSE-KMS') &&
     !ssec &&
@@ -57,6 +55,7 @@ export async function rotateInPlace(
       bucket: context.bucket,
       object: record.key,
       metadata: record.internal,
+      etag: record.etag,
       target:
         requested?.type === 'SSE-KMS'
           ? { type: 'SSE-KMS', keyId: requested.keyId, context: requested.context ?? {} }
@@ -76,36 +75,9 @@ export async function rotateInPlace(
   };
   if (rotated.changed || replace) await context.store.writeObjectRecord(context.bucket, updated);
 
-  // NOTE: RotatedMetadata carries no client ETag, so the object is opened again with its new keys
-  // to get it (one more KMS call for SSE-S3 and SSE-KMS).
-  const reader = await context.sse.openObject({
-    bucket: context.bucket,
-    object: record.key,
-    metadata: updated.internal,
-    headers: readHeaders,
-    method: 'HEAD',
-    size: updated.size,
-    etag: updated.etag,
-    parts: updated.parts?.map(({ number, size }) => ({ number, size })),
-    secure: context.secure,
-  });
-  try {
-    return { record: updated, clientETag: reader.etag, responseHeaders: rotated.responseHeaders };
-  } finally {
-    reader.dispose();
-  }
-}
-
-/** The destination SSE-C headers alone, so that the adapter opens the object with the new key. */
-function customerKeyHeaders(context: RequestContext): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const name of [
-    SSE_HEADERS.customerAlgorithm,
-    SSE_HEADERS.customerKey,
-    SSE_HEADERS.customerKeyMd5,
-  ]) {
-    const value = headerOf(context, name.toLowerCase());
-    if (value !== undefined) headers[name] = value;
-  }
-  return headers;
+  return {
+    record: updated,
+    clientETag: rotated.clientETag ?? record.etag,
+    responseHeaders: rotated.responseHeaders,
+  };
 }

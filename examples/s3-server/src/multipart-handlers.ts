@@ -5,7 +5,7 @@
  * part key. Each part streams to its own file, so memory use stays bounded by stream buffers.
  */
 
-import { escapeXml } from '@kmskit/s3-sse-adapter';
+import { checkClientMetadata, escapeXml } from '@kmskit/s3-sse-adapter';
 import { invalidArgument, noSuchUpload, notImplemented } from './errors.js';
 import { checksumHeaders, receiveBody } from './put-object.js';
 import type { UploadRecord } from './records.js';
@@ -24,6 +24,7 @@ import {
 /** Handles CreateMultipartUpload. */
 export async function createMultipartUpload(context: RequestContext): Promise<void> {
   const { store, bucket, key } = context;
+  checkClientMetadata(context.request.headers);
   await requireBucket(context);
   const init = await context.sse.createMultipartUpload({
     bucket,

@@ -7,6 +7,7 @@
 import { createWriteStream } from 'node:fs';
 import type { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { checkClientMetadata } from '@kmskit/s3-sse-adapter';
 import { type BodySummary, openRequestBody } from './request-body.js';
 import {
   contentTypeOf,
@@ -51,6 +52,7 @@ export function checksumHeaders(summary: BodySummary): Record<string, string> {
 /** Handles PutObject. */
 export async function putObject(context: RequestContext): Promise<void> {
   const { store, bucket, key } = context;
+  checkClientMetadata(context.request.headers);
   await requireBucket(context);
   const upload = await context.sse.prepareUpload({
     bucket,

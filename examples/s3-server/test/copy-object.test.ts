@@ -122,6 +122,7 @@ describe('in-place rotation', () => {
     expect(after.internal[`${META}Iv`]).not.toBe(before.internal[`${META}Iv`]);
     const { output, bytes } = await getBytes('s3-to-kms');
     expect(output.ServerSideEncryption).toBe('aws:kms');
+    expect(output.ETag).toBe(copied.CopyObjectResult?.ETag);
     expect(bytes.equals(content)).toBe(true);
   });
 

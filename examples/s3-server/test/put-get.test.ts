@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
   CreateBucketCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   type GetObjectCommandInput,
   HeadObjectCommand,
@@ -268,5 +269,33 @@ describe('request bodies', () => {
     expect(bytes.length).toBe(0);
     expect(output.ContentLength).toBe(0);
     expect((await readRecord('empty')).size).toBe(0);
+  });
+});
+
+describe('deletes', () => {
+  it('removes data and metadata', async () => {
+    await t.client.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'doomed',
+        Body: 'x',
+        ServerSideEncryption: 'AES256',
+      }),
+    );
+    const record = await readRecord('doomed');
+    const { objectsDirectory } = storedObjectPaths(t.dataDir, BUCKET, 'doomed');
+    const deleted = await t.client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'doomed' }));
+    expect(deleted.$metadata.httpStatusCode).toBe(204);
+    await expectS3Error(
+      t.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'doomed' })),
+      'NoSuchKey',
+      404,
+    );
+    await expect(access(join(objectsDirectory, record.dataFile))).rejects.toThrow();
+  });
+
+  it('ignores a missing object', async () => {
+    const deleted = await t.client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'never' }));
+    expect(deleted.$metadata.httpStatusCode).toBe(204);
   });
 });

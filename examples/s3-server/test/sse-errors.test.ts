@@ -149,6 +149,20 @@ describe('SSE writes', () => {
     );
   });
 
+  it('rejects internal metadata headers', async () => {
+    const response = await sendRaw(t.server, {
+      method: 'PUT',
+      path: `/${BUCKET}/internal`,
+      headers: {
+        'content-length': '1',
+        'x-minio-internal-server-side-encryption-sealed-key': 'AAAA',
+      },
+      body: Buffer.from('x'),
+    });
+    expect(response.status).toBe(400);
+    expect(errorCode(response.body)).toBe('InvalidArgument');
+  });
+
   it('rejects a malformed context', async () => {
     await expectS3Error(
       t.client.send(

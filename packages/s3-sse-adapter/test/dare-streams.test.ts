@@ -194,6 +194,18 @@ describe('Node stream DARE', () => {
     }
   });
 
+  it('decrypts from sequence number', async () => {
+    const plaintext = patternBytes(204_800);
+    const sealed = encryptDare(TEST_KEY, plaintext);
+    const tail = sealed.subarray(2 * 65_568);
+    const opened = await throughNode(createDareDecryptTransform(TEST_KEY, { sequenceNumber: 2 }), [
+      tail,
+    ]);
+    expect(sha256Hex(opened)).toBe(sha256Hex(plaintext.subarray(2 * 65_536)));
+    const web = await throughWeb(createDareDecryptStream(TEST_KEY, { sequenceNumber: 2 }), [tail]);
+    expect(sha256Hex(web)).toBe(sha256Hex(plaintext.subarray(2 * 65_536)));
+  });
+
   it('tampering rejects the pipeline', async () => {
     const sealed = encryptDare(TEST_KEY, patternBytes(140_000));
     const tampered = sealed.slice();

@@ -8,7 +8,12 @@ export interface DareEngine {
   end(emit: (bytes: Uint8Array) => void): void;
 }
 
-/** Wraps an engine in a Web `TransformStream` of `Uint8Array` chunks. */
+/**
+ * Wraps an engine in a Web `TransformStream` of `Uint8Array` chunks.
+ *
+ * NOTE: a transformer cannot wait for the reader within one chunk, so a large written chunk is
+ * processed at once and its whole output queued; the Node transforms split such chunks instead.
+ */
 export function engineToTransformStream(
   engine: DareEngine,
   fn: string,

@@ -1,8 +1,8 @@
 /**
  * Bucket operations: CreateBucket and HeadBucket (minimal), and bucket default encryption
  * (Put/Get/DeleteBucketEncryption). The adapter parses and validates the configuration and checks
- * a named KMS key; the server stores the compact XML the adapter renders and hands that XML back
- * to the adapter on every write to the bucket.
+ * that a named KMS key exists. The server stores the compact XML the adapter renders and passes it
+ * back to the adapter on every write to the bucket.
  */
 
 import { parseBucketEncryption, serializeBucketEncryption } from '@kmskit/s3-sse-adapter';

@@ -1,7 +1,7 @@
 /**
- * CompleteMultipartUpload: checks the client's part list against the uploaded parts, asks the
- * adapter for the object's encryption entries (no KMS call), concatenates the stored parts into
- * one data file, and answers with the multipart ETag: the MD5 of the parts' binary client ETags
+ * CompleteMultipartUpload: checks the client's part list against the uploaded parts, gets the
+ * object's encryption entries from the adapter (no KMS call), concatenates the stored parts into
+ * one data file, and returns the multipart ETag: the MD5 of the parts' binary client ETags
  * followed by `-<number of parts>`, as S3 computes it.
  */
 

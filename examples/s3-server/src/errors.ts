@@ -11,7 +11,7 @@ import { escapeXml, InvalidRangeError, S3Error } from '@kmskit/s3-sse-adapter';
 export class ServerError extends Error {
   /** The S3 error code, such as `NoSuchKey`. */
   readonly code: string;
-  /** The HTTP status to answer with. */
+  /** The HTTP status of the response. */
   readonly status: number;
   /** Extra response headers, such as `Content-Range` on 416. */
   readonly headers: Record<string, string>;

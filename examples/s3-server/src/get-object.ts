@@ -1,7 +1,7 @@
 /**
  * GetObject, HeadObject and DeleteObject. For a read the adapter checks the request's SSE headers
  * against the stored metadata, recovers the object key, and plans which stored bytes a range
- * needs; the server streams exactly those bytes from disk through the decrypting Transform.
+ * needs. The server streams exactly those bytes from disk through the decrypting Transform.
  */
 
 import { createReadStream } from 'node:fs';
@@ -89,7 +89,7 @@ export async function getObject(context: RequestContext, head: boolean): Promise
   }
 }
 
-/** Handles DeleteObject: 204 whether or not the object existed, as S3 answers. */
+/** Handles DeleteObject: 204 whether or not the object existed, as on S3. */
 export async function deleteObject(context: RequestContext): Promise<void> {
   await requireBucket(context);
   await context.store.deleteObject(context.bucket, context.key);

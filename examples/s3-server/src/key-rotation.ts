@@ -23,7 +23,7 @@ export interface InPlaceRotation {
 }
 
 /**
- * Rotates the keys of an object copied onto itself when the copy asks only for that; returns
+ * Rotates the keys of an object copied onto itself when the copy requests only that, and returns
  * `undefined` when the copy needs the data re-encrypted.
  */
 export async function rotateInPlace(

@@ -1,6 +1,6 @@
 /**
  * CreateMultipartUpload, UploadPart and AbortMultipartUpload. The adapter seals the object key
- * once when the upload starts and stores it with the upload; each part request opens the upload
+ * once, when the upload starts, into the upload's metadata. Each part request opens the upload
  * (one KMS call, or the SSE-C key from the part's headers) and encrypts the part under its own
  * part key. Each part streams to its own file, so memory use stays bounded by stream buffers.
  */

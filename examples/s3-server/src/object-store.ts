@@ -17,7 +17,7 @@ import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs
 import { join } from 'node:path';
 import { hashKey, type ObjectRecord, type PartRecord, type UploadRecord } from './records.js';
 
-/** The paths of one object in a data directory, for tools that write objects directly. */
+/** Returns the paths of one object in a data directory, for tools that write objects directly. */
 export function storedObjectPaths(
   dataDir: string,
   bucket: string,

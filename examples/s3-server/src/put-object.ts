@@ -44,7 +44,7 @@ export async function receiveBody(
   }
 }
 
-/** The flexible checksum response header, when the client sent one. */
+/** Returns the flexible checksum response header, when the client sent one. */
 export function checksumHeaders(summary: BodySummary): Record<string, string> {
   return summary.checksum ? { [summary.checksum.header]: summary.checksum.value } : {};
 }

@@ -1,5 +1,5 @@
 /**
- * The JSON records the server stores next to object data. `internal` holds exactly the entries the
+ * The JSON records the server stores next to object data. `internal` contains exactly the entries the
  * SSE adapter produced (`X-Minio-Internal-*`, MinIO's names), so objects written by MinIO can be
  * placed in the store by copying their metadata map.
  */

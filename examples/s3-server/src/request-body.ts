@@ -1,6 +1,6 @@
 /**
  * Request bodies: aws-chunked decoding, the declared length, and the digests the client sent
- * (`x-amz-content-sha256`, `Content-MD5`, flexible checksums). A body streams through; when it
+ * (`x-amz-content-sha256`, `Content-MD5`, flexible checksums). A body streams through. When it
  * ends, the last stream checks every digest and fails with the S3 error of the first mismatch, so
  * a handler that writes to a temporary file discards it.
  */
@@ -18,7 +18,7 @@ import {
 } from './checksums.js';
 import { invalidArgument, notImplemented, ServerError } from './errors.js';
 
-/** What a body turned out to be once it has ended. */
+/** The size and digests of a body that has ended. */
 export interface BodySummary {
   /** The number of payload bytes (after aws-chunked decoding). */
   size: number;

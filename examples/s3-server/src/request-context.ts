@@ -1,6 +1,6 @@
 /**
- * What every operation handler gets: the parsed request, the store and the SSE adapter, and the
- * helpers that write S3 responses.
+ * The request context of every operation handler (the parsed request, the store and the SSE
+ * adapter), and the helpers that write S3 responses.
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';

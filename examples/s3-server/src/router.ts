@@ -38,7 +38,7 @@ export interface S3ServerLogEntry {
   error?: unknown;
 }
 
-/** What the request handler needs. */
+/** The dependencies of the request handler. */
 export interface RouterOptions {
   store: ObjectStore;
   sse: SseAdapter;

@@ -16,9 +16,9 @@ import type { Credentials } from './sigv4.js';
 
 /** Options of `startS3Server`. */
 export interface S3ServerOptions {
-  /** The folder that holds buckets, objects and uploads; created when missing. */
+  /** The folder of buckets, objects and uploads, created when missing. */
   dataDir: string;
-  /** The KMS for SSE-S3 and SSE-KMS (its default key serves SSE-S3). Without it they answer 501. */
+  /** The KMS for SSE-S3 and SSE-KMS (its default key serves SSE-S3). Without it they fail with 501. */
   kms?: KMS;
   /** The access key clients sign with. @default a random pair */
   credentials?: Credentials;

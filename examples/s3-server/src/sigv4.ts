@@ -16,7 +16,7 @@ export interface Credentials {
   secretAccessKey: string;
 }
 
-/** What a verified request told about its payload. */
+/** The payload mode of a verified request. */
 export interface VerifiedRequest {
   /** The `x-amz-content-sha256` value: a hex SHA-256, `UNSIGNED-PAYLOAD` or a `STREAMING-…` mode. */
   payloadHash: string;

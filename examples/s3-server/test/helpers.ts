@@ -13,7 +13,7 @@ import { type S3Server, type S3ServerOptions, startS3Server } from '../src/index
 /** The builtin KMS key name of the tests; any other SSE-KMS key name does not exist. */
 export const KEY_NAME = 'my-key';
 
-/** A builtin KMS whose only key is `KEY_NAME`, with a fresh random secret. */
+/** Creates a builtin KMS whose only key is `KEY_NAME`, with a fresh random secret. */
 export function builtinKms(secretKey = `${KEY_NAME}:${randomBytes(32).toString('base64')}`): KMS {
   return createKMS({ connector: createBuiltinConnector({ secretKey }) });
 }
@@ -72,17 +72,17 @@ export function testBytes(size: number, seed = 1): Buffer {
   return bytes;
 }
 
-/** A 32-byte SSE-C key from a seed. */
+/** Derives a 32-byte SSE-C key from a seed. */
 export function customerKey(seed: number): Buffer {
   return createHash('sha256').update(`customer key ${seed}`).digest();
 }
 
-/** The SDK's SSE-C parameters for a key (the SDK computes the key MD5 itself). */
+/** Returns the SDK's SSE-C parameters for a key (the SDK computes the key MD5 itself). */
 export function ssec(key: Buffer) {
   return { SSECustomerAlgorithm: 'AES256', SSECustomerKey: key as unknown as string };
 }
 
-/** The SDK's copy-source SSE-C parameters for a key. */
+/** Returns the SDK's copy-source SSE-C parameters for a key. */
 export function copySourceSsec(key: Buffer) {
   return {
     CopySourceSSECustomerAlgorithm: 'AES256',

@@ -120,7 +120,7 @@ describe.each(TYPES)('$type multipart object', ({ type, sse, read }) => {
 
   it('answers with SSE headers', () => {
     if (type === 'SSE-C') {
-      // CompleteMultipartUploadOutput models no SSE-C fields, so only the create answer shows them.
+      // CompleteMultipartUploadOutput models no SSE-C fields, so only the create response shows them.
       expect(created.SSECustomerAlgorithm).toBe('AES256');
       expect(created.SSECustomerKeyMD5).toBe(keyMd5(KEY));
       return;

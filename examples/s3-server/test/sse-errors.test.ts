@@ -1,3 +1,5 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
@@ -6,6 +8,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ObjectRecord, storedObjectPaths } from '../src/index.js';
 import {
   createClient,
   customerKey,
@@ -13,6 +16,7 @@ import {
   ssec,
   startTestServer,
   type TestServer,
+  testBytes,
 } from './helpers.js';
 import { errorCode, sendRaw } from './raw-request.js';
 
@@ -177,6 +181,51 @@ describe('SSE writes', () => {
       'InvalidArgument',
       400,
     );
+  });
+});
+
+describe('stored object tampering', () => {
+  async function storeAndOpen(key: string) {
+    await t.client.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: key,
+        Body: testBytes(100_000),
+        ServerSideEncryption: 'AES256',
+      }),
+    );
+    const { metadataFile, objectsDirectory } = storedObjectPaths(t.dataDir, BUCKET, key);
+    const record = JSON.parse(await readFile(metadataFile, 'utf8')) as ObjectRecord;
+    return { metadataFile, record, dataPath: join(objectsDirectory, record.dataFile) };
+  }
+
+  it('fails a read of a modified package', async () => {
+    const { dataPath } = await storeAndOpen('flipped');
+    const stored = await readFile(dataPath);
+    stored[70_000] = stored[70_000]! ^ 1;
+    await writeFile(dataPath, stored);
+
+    const read = t.client
+      .send(new GetObjectCommand({ Bucket: BUCKET, Key: 'flipped' }))
+      .then((output) => output.Body!.transformToByteArray());
+    await expect(read).rejects.toThrow();
+    const first = await t.client.send(
+      new GetObjectCommand({ Bucket: BUCKET, Key: 'flipped', Range: 'bytes=0-99' }),
+    );
+    const bytes = Buffer.from(await first.Body!.transformToByteArray());
+    expect(bytes.equals(testBytes(100_000).subarray(0, 100))).toBe(true);
+  });
+
+  it('rejects an impossible stored size', async () => {
+    const { metadataFile, record } = await storeAndOpen('resized');
+    await writeFile(metadataFile, JSON.stringify({ ...record, size: 65_568 + 10 }));
+    const client = createClient(t.server, { maxAttempts: 1 });
+    await expectS3Error(
+      client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'resized' })),
+      'XMinioObjectTampered',
+      500,
+    );
+    client.destroy();
   });
 });
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs a KES or MinKMS test server in its own process for the load scripts, so that the client's
-// memory and sockets are measured alone. Started by load-lib.mjs over IPC: it sends the server's
-// endpoints and credentials, and stops when told to or when its parent goes away.
+// memory and sockets are measured alone. Started by load-lib.mjs over IPC. It sends the server's
+// endpoints and credentials, and stops when it receives 'close' or its parent exits.
 //
 //   node scripts/serve.mjs kes|minkms
 

@@ -72,7 +72,7 @@ function round(value) {
   return Math.round(value * 10) / 10;
 }
 
-/** A line chart: concurrency on a log axis, operations per second on a linear axis. */
+/** Draws a line chart with concurrency on a log axis and operations per second on a linear axis. */
 function chart({ series, levels: xs, machine: facts, seconds: perPoint }) {
   const width = 720;
   const height = 420;

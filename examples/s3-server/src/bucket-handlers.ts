@@ -26,7 +26,7 @@ export async function createBucket(context: RequestContext): Promise<void> {
 /** Handles HeadBucket. */
 export async function headBucket(context: RequestContext): Promise<void> {
   await requireBucket(context);
-  send(context, 200, { 'x-amz-bucket-region': 'us-east-1' });
+  send(context, 200, { 'x-amz-bucket-region': context.region });
 }
 
 /**

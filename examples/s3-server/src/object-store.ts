@@ -13,7 +13,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashKey, type ObjectRecord, type PartRecord, type UploadRecord } from './records.js';
 
@@ -70,8 +70,7 @@ export class ObjectStore {
 
   async bucketExists(bucket: string): Promise<boolean> {
     try {
-      await readdir(join(this.#bucketDir(bucket), 'objects'));
-      return true;
+      return (await stat(join(this.#bucketDir(bucket), 'objects'))).isDirectory();
     } catch (error) {
       if (isNotFound(error)) return false;
       throw error;

@@ -5,7 +5,7 @@
  */
 
 import { createWriteStream } from 'node:fs';
-import type { Transform } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { checkClientMetadata } from '@kmskit/s3-sse-adapter';
 import { type BodySummary, openRequestBody } from './request-body.js';
@@ -31,7 +31,7 @@ export interface ReceivedBody {
  */
 export async function receiveBody(
   context: RequestContext,
-  transform: Transform,
+  transform: Duplex,
 ): Promise<ReceivedBody> {
   const body = openRequestBody(context.request, context.payloadHash);
   const path = context.store.tempPath();

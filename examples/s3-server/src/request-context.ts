@@ -23,6 +23,8 @@ export interface RequestContext {
   payloadHash: string;
   /** Whether the request arrived over TLS. */
   secure: boolean;
+  /** The server's region. */
+  region: string;
   store: ObjectStore;
   sse: SseAdapter;
 }

@@ -98,6 +98,7 @@ async function handle(
       query,
       payloadHash,
       secure: options.secure,
+      region: options.region,
       store: options.store,
       sse: options.sse,
     };

@@ -222,6 +222,25 @@ describe('Node stream DARE', () => {
     );
   });
 
+  it('slow reader never stalls', async () => {
+    // Chunks above 64 KiB into a reader with a 1 KiB buffer that acknowledges on a later tick:
+    // a read request arriving while a slice is pushed must not be lost.
+    const chunks = [70_000, 70_000, 70_000, 300_000].map((size, index) =>
+      patternBytes(size + index),
+    );
+    const stored: Uint8Array[] = [];
+    const slowSink = new Writable({
+      highWaterMark: 1024,
+      write(chunk, _encoding, callback) {
+        stored.push(chunk);
+        setImmediate(callback);
+      },
+    });
+    await pipeline(Readable.from(chunks), createDareEncryptTransform(TEST_KEY), slowSink);
+    const plaintext = decryptDare(TEST_KEY, Buffer.concat(stored));
+    expect(Buffer.from(plaintext).equals(Buffer.concat(chunks))).toBe(true);
+  });
+
   it('destroy stops the pipeline', async () => {
     const transform = createDareEncryptTransform(TEST_KEY);
     // An endless source that yields to the event loop between chunks, as sockets and files do.

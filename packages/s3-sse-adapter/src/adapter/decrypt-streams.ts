@@ -4,7 +4,7 @@
  * This file supplies the part keys and turns DARE failures into `XMinioObjectTampered`.
  */
 
-import type { Transform } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import { DareError } from '../dare/index.js';
 import { s3Error } from '../errors/s3-errors.js';
 import {
@@ -79,7 +79,7 @@ export function createPlannedDecryptTransform(
   plan: EncryptedRange,
   objectKey: Uint8Array,
   parts: readonly StoredPart[] | undefined,
-): Transform {
+): Duplex {
   const { keyForPart, wipe } = partKeyLookup(objectKey, parts);
   const engine = new DareRangeDecryptor(plan, keyForPart, { minVersion: 1 });
   return engineTransform(engine, tampered, wipe);

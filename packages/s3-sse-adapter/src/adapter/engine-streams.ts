@@ -1,43 +1,23 @@
 /**
  * Node.js and Web stream wrappers around an incremental DARE engine (`write(chunk, emit)` and
- * `end(emit)`). Each written chunk is processed at once and its output pushed, so a large chunk
- * yields a large output. Backpressure comes from the stream's own buffering.
+ * `end(emit)`), with the adapter's error mapping and key wiping.
  */
 
-import { Transform, type TransformCallback } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import type { DareEngine } from '../dare/index.js';
+import { engineToNodeTransform } from '../dare/node-streams.js';
 
 /**
- * Wraps an engine in a Node.js `Transform`. `mapError` turns engine failures into the error the
- * stream fails with; `cleanup` runs once when the stream ends or is destroyed.
+ * Wraps an engine in a Node.js transform that respects the reader's backpressure. `mapError`
+ * turns engine failures into the error the stream fails with; `cleanup` runs once when the stream
+ * ends or is destroyed.
  */
 export function engineTransform(
   engine: DareEngine,
   mapError: (error: unknown) => unknown = (error) => error,
   cleanup: () => void = () => {},
-): Transform {
-  return new Transform({
-    transform(chunk: Uint8Array, _encoding: BufferEncoding, callback: TransformCallback) {
-      try {
-        engine.write(chunk, (bytes) => this.push(bytes));
-        callback();
-      } catch (error) {
-        callback(mapError(error) as Error);
-      }
-    },
-    flush(callback: TransformCallback) {
-      try {
-        engine.end((bytes) => this.push(bytes));
-        callback();
-      } catch (error) {
-        callback(mapError(error) as Error);
-      }
-    },
-    destroy(error, callback) {
-      cleanup();
-      callback(error);
-    },
-  });
+): Duplex {
+  return engineToNodeTransform(engine, 'engineTransform', { mapError, cleanup });
 }
 
 /** Wraps an engine in a Web `TransformStream`; see `engineTransform`. */

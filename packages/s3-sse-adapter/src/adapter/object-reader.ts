@@ -4,7 +4,7 @@
  * An unencrypted object has the same interface and passes the bytes through.
  */
 
-import { PassThrough, type Transform } from 'node:stream';
+import { type Duplex, PassThrough } from 'node:stream';
 import type { SseType } from '../headers/sse-detect.js';
 import {
   type EncryptedRange,
@@ -36,7 +36,7 @@ export interface PlannedRead {
   /** The `Content-Range` value for a range response, such as `bytes 0-9/100`. */
   contentRange: string | undefined;
   /** Creates a Node.js `Transform` from the fetched stored bytes to the plaintext. */
-  createDecryptStream(): Transform;
+  createDecryptStream(): Duplex;
   /** Creates a Web `TransformStream` from the fetched stored bytes to the plaintext. */
   createDecryptWebStream(): TransformStream<Uint8Array, Uint8Array>;
   /** Decrypts the fetched stored bytes held in memory. */
@@ -135,7 +135,7 @@ export class ObjectReader {
   }
 
   /** Creates a Node.js `Transform` from the whole stored object to its plaintext. */
-  createDecryptStream(): Transform {
+  createDecryptStream(): Duplex {
     return this.read().createDecryptStream();
   }
 

@@ -5,7 +5,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { PassThrough, type Transform } from 'node:stream';
+import { type Duplex, PassThrough } from 'node:stream';
 import { DareEncryptor, encryptDare, encryptedSize } from '../dare/index.js';
 import type { SseType } from '../headers/sse-detect.js';
 import { clientETag, sealETag } from '../keys/etag.js';
@@ -81,7 +81,7 @@ export class ObjectUpload {
    * Creates a Node.js `Transform` from the body to the bytes to store. Each stream gets a random
    * DARE nonce.
    */
-  createEncryptStream(): Transform {
+  createEncryptStream(): Duplex {
     if (!this.encrypted) return new PassThrough();
     return engineTransform(new DareEncryptor(this.#key('createEncryptStream')));
   }

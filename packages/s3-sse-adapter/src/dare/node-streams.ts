@@ -6,18 +6,14 @@ import { DareError } from './errors.js';
 import type { DareDecryptOptions, DareEncryptOptions } from './options.js';
 import type { DareEngine } from './web-streams.js';
 
-type TransformConstructor = new (engine: DareEngine) => NodeStream.Transform;
-
-let transformClass: TransformConstructor | undefined;
+let nodeStream: typeof NodeStream | undefined;
 
 /**
- * Defines the Transform subclass on first use. `node:stream` is loaded through
- * `process.getBuiltinModule` so that importing this package works where Node streams are absent.
+ * Loads `node:stream` on first use through `process.getBuiltinModule`, so that importing this
+ * package works where Node streams are absent.
  */
-function getTransformClass(fn: string): TransformConstructor {
-  if (transformClass !== undefined) {
-    return transformClass;
-  }
+function loadNodeStream(fn: string): typeof NodeStream {
+  if (nodeStream !== undefined) return nodeStream;
   const runtime = globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } };
   const stream = runtime.process?.getBuiltinModule?.('node:stream') as
     | typeof NodeStream
@@ -28,96 +24,103 @@ function getTransformClass(fn: string): TransformConstructor {
       `${fn} needs node:stream, which this runtime lacks: use the Web Streams variant instead`,
     );
   }
-  transformClass = defineTransformClass(stream);
-  return transformClass;
+  nodeStream = stream;
+  return stream;
 }
 
-function defineTransformClass(stream: typeof NodeStream): TransformConstructor {
-  /**
-   * Feeds the engine in slices of at most 64 KiB and stops when `push` reports backpressure, so a
-   * multi-megabyte input chunk is not turned into a multi-megabyte output queue. `_read`, which
-   * Node calls when the consumer wants more, resumes the slice loop.
-   */
-  return class DareTransform extends stream.Transform {
-    readonly #engine: DareEngine;
-    #input: Uint8Array | undefined;
-    #offset = 0;
-    #callback: NodeStream.TransformCallback | undefined;
-    #pumping = false;
-
-    constructor(engine: DareEngine) {
-      super();
-      this.#engine = engine;
-    }
-
-    override _transform(
-      chunk: Uint8Array,
-      _encoding: BufferEncoding,
-      callback: NodeStream.TransformCallback,
-    ): void {
-      this.#input = chunk;
-      this.#offset = 0;
-      this.#callback = callback;
-      this.#pump();
-    }
-
-    override _read(size: number): void {
-      if (this.#callback !== undefined) {
-        if (!this.#pumping) {
-          this.#pump();
-        }
-        return;
-      }
-      super._read(size);
-    }
-
-    override _flush(callback: NodeStream.TransformCallback): void {
-      try {
-        this.#engine.end((bytes) => this.push(bytes));
-      } catch (error) {
-        callback(error as Error);
-        return;
-      }
-      callback();
-    }
-
-    #pump(): void {
-      const input = this.#input!;
-      this.#pumping = true;
-      let error: unknown;
-      try {
-        while (this.#offset < input.length && !this.destroyed) {
-          const end = Math.min(this.#offset + MAX_PAYLOAD_SIZE, input.length);
-          let more = true;
-          this.#engine.write(input.subarray(this.#offset, end), (bytes) => {
-            more = this.push(bytes);
-          });
-          this.#offset = end;
-          if (!more && end < input.length) {
-            return;
-          }
-        }
-      } catch (caught) {
-        error = caught;
-      } finally {
-        this.#pumping = false;
-      }
-      const callback = this.#callback!;
-      this.#input = undefined;
-      this.#callback = undefined;
-      callback(error as Error | undefined);
-    }
-  };
+/** Hooks of `engineToNodeTransform`. */
+export interface EngineStreamHooks {
+  /** Turns an engine failure into the error the stream fails with. */
+  mapError?: (error: unknown) => unknown;
+  /** Runs once when the stream ends, fails or is destroyed, for example to wipe keys. */
+  cleanup?: () => void;
 }
 
 /**
- * Wraps a DARE engine in a Node.js `Transform`; the range decryptor uses it too.
+ * Wraps a DARE engine in a Node.js duplex stream that behaves as a transform. The engine is fed
+ * at most 64 KiB at a time and only while the reader wants more, so a multi-megabyte written
+ * chunk never becomes a multi-megabyte output queue.
  *
  * @throws {DareError} `DARE_UNAVAILABLE` where `node:stream` is missing.
  */
-export function engineToNodeTransform(engine: DareEngine, fn: string): NodeStream.Transform {
-  const Transform = getTransformClass(fn);
-  return new Transform(engine);
+export function engineToNodeTransform(
+  engine: DareEngine,
+  fn: string,
+  hooks: EngineStreamHooks = {},
+): NodeStream.Duplex {
+  const { Duplex } = loadNodeStream(fn);
+  const mapError = hooks.mapError ?? ((error: unknown) => error);
+  let cleaned = false;
+  const cleanup = () => {
+    if (cleaned) return;
+    cleaned = true;
+    hooks.cleanup?.();
+  };
+
+  // `_write` parks one chunk; `_read` only sets a flag. `drain` feeds slices while both hold, so
+  // a `_read` that a `push` triggers synchronously is never lost.
+  let pending:
+    | { bytes: Uint8Array; offset: number; callback: (error?: Error | null) => void }
+    | undefined;
+  let wantsData = false;
+  let draining = false;
+
+  const duplex: NodeStream.Duplex = new Duplex({
+    allowHalfOpen: false,
+    write(chunk: Uint8Array | string, _encoding, callback) {
+      const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+      pending = { bytes, offset: 0, callback };
+      drain();
+    },
+    final(callback) {
+      try {
+        engine.end((bytes) => duplex.push(bytes));
+      } catch (error) {
+        callback(mapError(error) as Error);
+        return;
+      }
+      duplex.push(null);
+      callback();
+    },
+    read() {
+      wantsData = true;
+      drain();
+    },
+    destroy(error, callback) {
+      cleanup();
+      callback(error);
+    },
+  });
+  duplex.once('end', cleanup);
+
+  function drain(): void {
+    if (draining) return;
+    draining = true;
+    try {
+      while (pending && wantsData && !duplex.destroyed) {
+        const { bytes, offset } = pending;
+        const end = Math.min(offset + MAX_PAYLOAD_SIZE, bytes.length);
+        pending.offset = end;
+        engine.write(bytes.subarray(offset, end), (output) => {
+          if (!duplex.push(output)) wantsData = false;
+        });
+        if (end >= bytes.length) {
+          const { callback } = pending;
+          pending = undefined;
+          callback();
+        }
+      }
+    } catch (error) {
+      const callback = pending?.callback;
+      pending = undefined;
+      if (callback) callback(mapError(error) as Error);
+      else duplex.destroy(mapError(error) as Error);
+    } finally {
+      draining = false;
+    }
+  }
+
+  return duplex;
 }
 
 /**
@@ -132,10 +135,9 @@ export function engineToNodeTransform(engine: DareEngine, fn: string): NodeStrea
 export function createDareEncryptTransform(
   key: Uint8Array,
   options: DareEncryptOptions = {},
-): NodeStream.Transform {
+): NodeStream.Duplex {
   const fn = 'createDareEncryptTransform';
-  const Transform = getTransformClass(fn);
-  return new Transform(new DareEncryptor(key, options, fn));
+  return engineToNodeTransform(new DareEncryptor(key, options, fn), fn);
 }
 
 /**
@@ -149,8 +151,7 @@ export function createDareEncryptTransform(
 export function createDareDecryptTransform(
   key: Uint8Array,
   options: DareDecryptOptions = {},
-): NodeStream.Transform {
+): NodeStream.Duplex {
   const fn = 'createDareDecryptTransform';
-  const Transform = getTransformClass(fn);
-  return new Transform(new DareDecryptor(key, options, fn));
+  return engineToNodeTransform(new DareDecryptor(key, options, fn), fn);
 }

@@ -9,10 +9,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { finished, pipeline } from 'node:stream/promises';
 import { escapeXml } from '@kmskit/s3-sse-adapter';
-import { invalidRequest, malformedXml, ServerError } from './errors.js';
+import { invalidRequest, malformedXml, notImplemented, ServerError } from './errors.js';
 import { requireUpload } from './multipart-handlers.js';
 import type { PartRecord } from './records.js';
-import { readSmallBody } from './request-body.js';
+import { checksumHeaderNames, readSmallBody } from './request-body.js';
 import { quoted, type RequestContext, sendXml } from './request-context.js';
 
 /** S3's minimum size of every part but the last. */
@@ -27,6 +27,9 @@ interface RequestedPart {
 export async function completeMultipartUpload(context: RequestContext): Promise<void> {
   const { store, bucket, key } = context;
   const upload = await requireUpload(context);
+  if (checksumHeaderNames(context.request).length > 0) {
+    throw notImplemented('CompleteMultipartUpload with a full-object checksum');
+  }
   const requested = parsePartList(await readSmallBody(context.request, context.payloadHash));
   const uploaded = await store.readParts(bucket, upload.uploadId);
   const parts = matchParts(requested, uploaded);

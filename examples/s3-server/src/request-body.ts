@@ -261,14 +261,24 @@ function checksumSource(
     if (!decoder) throw invalidArgument('x-amz-trailer needs an aws-chunked body');
     return { algorithm, header: trailer, value: () => decoder.trailers.get(trailer) };
   }
-  for (const name of Object.keys(request.headers)) {
-    if (!name.startsWith('x-amz-checksum-') || name === 'x-amz-checksum-type') continue;
-    if (name === 'x-amz-checksum-mode') continue;
+  for (const name of checksumHeaderNames(request)) {
     const algorithm = checksumAlgorithm(name);
     const value = firstHeader(request, name) ?? '';
     return { algorithm, header: name, value: () => value };
   }
   return undefined;
+}
+
+/**
+ * Returns the request's checksum value headers. `x-amz-checksum-algorithm`, `-type` and `-mode`
+ * name an algorithm or a mode and carry no checksum.
+ */
+export function checksumHeaderNames(request: IncomingMessage): string[] {
+  return Object.keys(request.headers).filter(
+    (name) =>
+      name.startsWith('x-amz-checksum-') &&
+      !['x-amz-checksum-algorithm', 'x-amz-checksum-type', 'x-amz-checksum-mode'].includes(name),
+  );
 }
 
 function checksumAlgorithm(header: string): ChecksumAlgorithm {

@@ -151,6 +151,17 @@ describe('payload checks', () => {
     expect(errorCode(response.body)).toBe('BadDigest');
   });
 
+  it('rejects an unverifiable checksum', async () => {
+    const response = await sendRaw(t.server, {
+      method: 'PUT',
+      path: `/${BUCKET}/crc64`,
+      headers: { 'content-length': '5', 'x-amz-checksum-crc64nvme': 'AAAAAAAAAAA=' },
+      body: Buffer.from('hello'),
+    });
+    expect(response.status).toBe(501);
+    expect(errorCode(response.body)).toBe('NotImplemented');
+  });
+
   it('rejects a truncated aws-chunked body', async () => {
     const body = Buffer.from('5\r\nhello\r\n');
     const response = await sendRaw(t.server, {

@@ -17,7 +17,7 @@ interface AgentEntry {
 
 /** Renew the client certificate this long before it expires. */
 const CERTIFICATE_RENEWAL_MS = 7 * 24 * 60 * 60 * 1000;
-/** Longest TCP and TLS connection setup. */
+/** Upper bound of the TCP and TLS connection setup time, as the MinIO KMS Go SDK's TLS handshake limit. */
 const MAX_CONNECT_TIMEOUT_MS = 10_000;
 
 /** Holds the current agent and closes the ones it replaced. */
@@ -32,6 +32,11 @@ export class MinkmsAgents {
   constructor(options: ResolvedMinkmsOptions, now: () => number = Date.now) {
     this.#options = options;
     this.#now = now;
+  }
+
+  /** Time limit of connecting to an endpoint, TCP and TLS, in milliseconds. */
+  get connectTimeoutMs(): number {
+    return Math.min(this.#options.requestTimeoutMs, MAX_CONNECT_TIMEOUT_MS);
   }
 
   /** Returns the agent, creating it (and the client certificate) on first use and before expiry. */
@@ -77,12 +82,13 @@ export class MinkmsAgents {
       key: certificate.keyPem,
       minVersion: 'TLSv1.2',
     });
+    // undici starts the headers and body timers only once the request is on a connection, so
+    // time spent waiting for a free connection counts against the call's deadline alone.
     const agent = new Agent({
-      connect: {
-        secureContext,
-        rejectUnauthorized: true,
-        timeout: Math.min(this.#options.requestTimeoutMs, MAX_CONNECT_TIMEOUT_MS),
-      },
+      connect: { secureContext, rejectUnauthorized: true, timeout: this.connectTimeoutMs },
+      connections: this.#options.maxConnections === 0 ? null : this.#options.maxConnections,
+      headersTimeout: this.#options.requestTimeoutMs,
+      bodyTimeout: this.#options.requestTimeoutMs,
     });
     return { agent, renewAt: certificate.notAfter.getTime() - CERTIFICATE_RENEWAL_MS };
   }

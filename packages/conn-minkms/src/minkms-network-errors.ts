@@ -1,9 +1,10 @@
-/** Classifies network failures of an attempt: TLS, connection or anything else. */
+/** Classifies network failures of an attempt: timeout, TLS, connection or anything else. */
 
 import {
   CanceledError,
   KmsError,
   type KmsOperation,
+  KmsTimeoutError,
   KmsTlsError,
   operationFailed,
 } from '@kmskit/core';
@@ -23,11 +24,21 @@ const CONNECTION_ERRORS = new Set([
   'EADDRNOTAVAIL',
   'UND_ERR_SOCKET',
   'UND_ERR_CLOSED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
   'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
 ]);
+
+/** undici's time limits, by error code: what timed out. */
+const TIMEOUT_ERRORS: Readonly<Record<string, string>> = {
+  UND_ERR_CONNECT_TIMEOUT: 'connecting to',
+  UND_ERR_HEADERS_TIMEOUT: 'waiting for the response of',
+  UND_ERR_BODY_TIMEOUT: 'reading the response of',
+};
+
+/** The time limits of one attempt, for messages. */
+export interface AttemptLimits {
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+}
 
 const TLS_ERRORS = new Set([
   'UNABLE_TO_GET_ISSUER_CERT',
@@ -57,10 +68,21 @@ export function classifyTransportError(
   caught: unknown,
   endpoint: string,
   operation: KmsOperation,
+  limits: AttemptLimits,
 ): { error: KmsError; action: FailoverAction } {
   if (KmsError.isInstance(caught)) return { error: caught, action: 'return' };
   const code = errorCode(caught);
   const text = caught instanceof Error ? caught.message : String(caught);
+  const phase = code === undefined ? undefined : TIMEOUT_ERRORS[code];
+  if (phase !== undefined) {
+    const limit =
+      code === 'UND_ERR_CONNECT_TIMEOUT' ? limits.connectTimeoutMs : limits.requestTimeoutMs;
+    const error = new KmsTimeoutError(
+      `${operation}: ${phase} MinKMS endpoint ${endpoint} timed out after ${limit} ms; check the endpoint or raise \`requestTimeoutMs\``,
+      { cause: caught },
+    );
+    return { error, action: 'next' };
+  }
   if (isTlsError(caught, code)) {
     const error = new KmsTlsError(
       endpoint,

@@ -28,8 +28,11 @@ export interface MinkmsConnectorOptions {
   /** A PEM file or a directory of PEM files with extra CA certificates, added to Node's default store. */
   caPath?: string;
   /**
-   * Time limit of one request to one endpoint in milliseconds; when it passes, the call moves
-   * on to the next endpoint. The `KMS` client's `timeoutMs` bounds the whole call.
+   * Time limit of one request to one endpoint in milliseconds, once it is on a connection: for
+   * the response headers, and for each pause while the body arrives. Connecting has its own
+   * limit, the smaller of this and 10 s. When a limit passes, the call moves on to the next
+   * endpoint. The `KMS` client's `timeoutMs` bounds the whole call, waiting for a free
+   * connection included.
    * @default 10000
    */
   requestTimeoutMs?: number;
@@ -44,6 +47,12 @@ export interface MinkmsConnectorOptions {
    * @default 1048576
    */
   maxResponseBytes?: number;
+  /**
+   * Maximum open connections per endpoint; further requests wait for a free one. 0 means no
+   * limit, which lets a burst of calls open a TLS connection each.
+   * @default 128
+   */
+  maxConnections?: number;
 }
 
 /** Options after validation. */
@@ -56,6 +65,7 @@ export interface ResolvedMinkmsOptions {
   requestTimeoutMs: number;
   cooldownMs: number;
   maxResponseBytes: number;
+  maxConnections: number;
 }
 
 const PREFIX = 'conn-minkms:';
@@ -117,6 +127,7 @@ export function resolveOptions(options: MinkmsConnectorOptions): ResolvedMinkmsO
     requestTimeoutMs: positive(options.requestTimeoutMs, 'requestTimeoutMs', 10_000),
     cooldownMs: nonNegative(options.cooldownMs, 'cooldownMs', 30_000),
     maxResponseBytes: positive(options.maxResponseBytes, 'maxResponseBytes', 1024 * 1024),
+    maxConnections: connectionCount(options.maxConnections),
   };
 }
 
@@ -130,6 +141,16 @@ function resolveApiKey(apiKey: unknown): MinkmsApiKey {
   } catch (cause) {
     throw new TypeError(`${PREFIX} option \`apiKey\`: ${(cause as Error).message}`);
   }
+}
+
+function connectionCount(value: number | undefined): number {
+  if (value === undefined) return 128;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new RangeError(
+      `${PREFIX} option \`maxConnections\` must be 0 (no limit) or a positive integer, got ${value}`,
+    );
+  }
+  return value;
 }
 
 function positive(value: number | undefined, name: string, fallback: number): number {

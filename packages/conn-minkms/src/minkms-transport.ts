@@ -15,7 +15,6 @@ import {
   InvalidResponseError,
   KmsError,
   type KmsOperation,
-  KmsTimeoutError,
   type OperationOptions,
 } from '@kmskit/core';
 import { request } from 'undici';
@@ -58,8 +57,6 @@ type AttemptResult<T> =
 const MAX_ERROR_BODY_BYTES = 5 * 1024;
 /** The abort reason of requests whose result is no longer needed, such as slower `/version` probes. */
 export const SUPERSEDED = Symbol('MinKMS request superseded');
-/** The abort reason of a per-attempt timeout. */
-const TIMED_OUT = Symbol('MinKMS request timed out');
 /** Sends requests to the configured endpoints. */
 export class MinkmsTransport {
   readonly #options: ResolvedMinkmsOptions;
@@ -141,14 +138,10 @@ export class MinkmsTransport {
     if (signal.aborted) throw abortError(signal, subject.operation);
 
     const started = performance.now();
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(() => controller.abort(TIMED_OUT), this.#options.requestTimeoutMs);
 
     let result: AttemptResult<T>;
     try {
-      result = await this.#exchange(endpoint, outgoing, subject, controller.signal, parse);
+      result = await this.#exchange(endpoint, outgoing, subject, signal, parse);
     } catch (caught) {
       if (signal.aborted) {
         const error = abortError(signal, subject.operation);
@@ -156,22 +149,17 @@ export class MinkmsTransport {
           report(options, endpoint, started, { ok: false, error, action: 'return' });
         throw error;
       }
-      result =
-        controller.signal.reason === TIMED_OUT
-          ? { ok: false, error: this.#timeoutError(endpoint, subject.operation), action: 'next' }
-          : { ok: false, ...classifyTransportError(caught, endpoint, subject.operation) };
-    } finally {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      const limits = {
+        connectTimeoutMs: this.#agents.connectTimeoutMs,
+        requestTimeoutMs: this.#options.requestTimeoutMs,
+      };
+      result = {
+        ok: false,
+        ...classifyTransportError(caught, endpoint, subject.operation, limits),
+      };
     }
     report(options, endpoint, started, result);
     return result;
-  }
-
-  #timeoutError(endpoint: string, operation: KmsOperation): KmsError {
-    return new KmsTimeoutError(
-      `${operation}: the request to MinKMS endpoint ${endpoint} timed out after ${this.#options.requestTimeoutMs} ms; raise \`requestTimeoutMs\` or check the endpoint`,
-    );
   }
 
   async #exchange<T>(

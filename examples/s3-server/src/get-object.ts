@@ -4,7 +4,7 @@
  * needs. The server streams exactly those bytes from disk through the decrypting Transform.
  */
 
-import { createReadStream } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { ObjectReader } from '@kmskit/s3-sse-adapter';
 import { noSuchKey, notImplemented } from './errors.js';
@@ -78,14 +78,26 @@ export async function getObject(context: RequestContext, head: boolean): Promise
       return;
     }
 
+    // The file is opened before the status is sent, so an overwrite that removes it in between
+    // still ends in an S3 error rather than a broken response.
+    const file = await openDataFile(context, record);
     context.response.writeHead(status, headers);
-    const stored = createReadStream(context.store.dataPath(context.bucket, record), {
+    const stored = file.createReadStream({
       start: read.storedOffset,
       end: read.storedOffset + read.storedLength - 1,
     });
     await pipeline(stored, read.createDecryptStream(), context.response);
   } finally {
     reader.dispose();
+  }
+}
+
+async function openDataFile(context: RequestContext, record: ObjectRecord): Promise<FileHandle> {
+  try {
+    return await open(context.store.dataPath(context.bucket, record), 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw noSuchKey(record.key);
+    throw error;
   }
 }
 

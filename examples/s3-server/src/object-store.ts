@@ -113,6 +113,8 @@ export class ObjectStore {
     const dataFile = `${dataFilePrefix}.${randomBytes(8).toString('hex')}.data`;
     await rename(bodyPath, join(objectsDirectory, dataFile));
     const stored: ObjectRecord = { ...record, dataFile };
+    // NOTE: concurrent writes of one key are not serialised: the last record written wins, and
+    // the data file of the other write can stay behind unreferenced.
     const previous = await this.readObject(bucket, record.key);
     await this.writeObjectRecord(bucket, stored);
     if (previous && previous.dataFile !== dataFile) {

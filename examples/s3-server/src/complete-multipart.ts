@@ -1,8 +1,8 @@
 /**
  * CompleteMultipartUpload: checks the client's part list against the uploaded parts, gets the
- * object's encryption entries from the adapter (no KMS call), concatenates the stored parts into
- * one data file, and returns the multipart ETag: the MD5 of the parts' binary client ETags
- * followed by `-<number of parts>`, as S3 computes it.
+ * object's encryption entries from the adapter (no KMS call) and concatenates the stored parts
+ * into one data file. The multipart ETag is the MD5 of the parts' binary client ETags followed by
+ * `-<number of parts>`, as S3 computes it.
  */
 
 import { createHash } from 'node:crypto';

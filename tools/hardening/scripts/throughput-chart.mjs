@@ -7,6 +7,7 @@
 //   node scripts/throughput-chart.mjs [--seconds 5] [--levels 1,8,64,512,4096] [--from-json FILE]
 
 import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -39,7 +40,12 @@ let data;
 if (values['from-json']) {
   data = JSON.parse(readFileSync(values['from-json'], 'utf8'));
 } else {
-  data = { machine: await machine(), seconds, levels, series: [] };
+  data = {
+    machine: { ...(await machine()), loadAverage: loadavg()[1].toFixed(1) },
+    seconds,
+    levels,
+    series: [],
+  };
   for (const series of SERIES) {
     const server = await startServerProcess(series.kind);
     const points = [];
@@ -136,7 +142,7 @@ function chart({ series, levels: xs, machine: facts, seconds: perPoint }) {
     parts.push(`<text x="${left + plotW + 40}" y="${ly + 4}">${escapeXml(s.name)}</text>`);
   });
   parts.push(
-    `<text x="${left}" y="${height - 6}" font-size="10" fill="#666">${escapeXml(`${facts.node}, ${facts.cpus} CPUs (${facts.model}); ${perPoint} s per point; generateKey and decrypt alternating; test servers on 127.0.0.1 in another process`)}</text>`,
+    `<text x="${left}" y="${height - 6}" font-size="10" fill="#666">${escapeXml(`${facts.node}, ${facts.cpus} CPUs, load average ${facts.loadAverage ?? '?'}; ${perPoint} s per point; generateKey and decrypt alternating; servers on 127.0.0.1`)}</text>`,
   );
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
@@ -161,7 +167,7 @@ function markdown({ series, levels: xs, machine: facts, seconds: perPoint }) {
     '',
     '![Throughput of the KES and MinKMS connectors against concurrency](throughput.svg)',
     '',
-    `Closed-loop load: N workers each alternate \`generateKey\` and \`decrypt\` through a \`KMS\` client for ${perPoint} s per point, against the KES or MinKMS test server of \`@kmskit/testing\` on 127.0.0.1, which runs in a child process (TLS 1.3, API-key client certificates). Measured with \`npm run throughput-chart -w @kmskit-internal/hardening\` (\`node tools/hardening/scripts/throughput-chart.mjs\`) on ${facts.node}, ${facts.cpus} CPUs (${facts.model}).`,
+    `Closed-loop load: N workers each alternate \`generateKey\` and \`decrypt\` through a \`KMS\` client for ${perPoint} s per point, against the KES or MinKMS test server of \`@kmskit/testing\` on 127.0.0.1, which runs in a child process (TLS 1.3, API-key client certificates). Measured with \`npm run throughput-chart -w @kmskit-internal/hardening\` (\`node tools/hardening/scripts/throughput-chart.mjs\`) on ${facts.node}, ${facts.cpus} CPUs (${facts.model}), with a 5-minute load average of ${facts.loadAverage ?? 'unknown'} from other work on the machine. Client and server share the CPUs, so single points vary by up to a factor of two between runs; the shape across concurrency is what repeats.`,
     '',
     `| connector | ${xs.map((level) => `${level} in flight`).join(' | ')} |`,
     `| --- | ${xs.map(() => '---:').join(' | ')} |`,
@@ -171,6 +177,10 @@ function markdown({ series, levels: xs, machine: facts, seconds: perPoint }) {
       `| ${s.name} | ${s.points.map((p) => `${p.throughput} op/s (p99 ${p.p99} ms${p.errors ? `, ${p.errors} errors` : ''})`).join(' | ')} |`,
     );
   }
-  lines.push('');
+  lines.push(
+    '',
+    'Up to 64 operations in flight the two KES series run the same configuration, because 64 connections cover them, so their gap there is the noise of this machine. Above that, the capped pool queues requests on its 64 connections and keeps its throughput, while the default pools open one TLS connection per operation in flight: the handshakes starve the event loop, throughput falls and calls time out. See soak.md for 10,000 operations in flight.',
+    '',
+  );
   return lines.join('\n');
 }

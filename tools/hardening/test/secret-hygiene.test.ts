@@ -13,7 +13,7 @@ import {
   startKesServer,
   startMinkmsServer,
 } from '@kmskit/testing';
-import type { MeterProvider as ApiMeterProvider } from '@opentelemetry/api';
+import { type MeterProvider as ApiMeterProvider, DiagLogLevel, diag } from '@opentelemetry/api';
 import {
   AggregationTemporality,
   InMemoryMetricExporter,
@@ -57,6 +57,12 @@ describe('secret hygiene', () => {
 
   beforeAll(async () => {
     collector.subscribe();
+    // No kmskit package takes a logger; @kmskit/metrics-otel reports through OpenTelemetry's diag.
+    const log = (...args: unknown[]) => collector.text(inspect(args, { depth: 6 }));
+    diag.setLogger(
+      { error: log, warn: log, info: log, debug: log, verbose: log },
+      DiagLogLevel.ALL,
+    );
     instrumentation = instrumentKms({
       meterProvider: meterProvider as unknown as ApiMeterProvider,
       tracerProvider,
@@ -74,6 +80,7 @@ describe('secret hygiene', () => {
   afterAll(async () => {
     instrumentation.close();
     collector.stop();
+    diag.disable();
     await kes.close();
     await minkms.close();
   });

@@ -347,6 +347,23 @@ describe('startMinkmsServer', () => {
   });
 });
 
+describe('MinKMS server ports', () => {
+  it('listens on a given port', async () => {
+    const first = await startMinkmsServer();
+    const port = Number(new URL(first.endpoints[0]!).port);
+    await first.close();
+    const second = await startMinkmsServer({ ports: [port] });
+    await second.close();
+    expect(second.endpoints).toEqual([`https://127.0.0.1:${port}`]);
+  });
+
+  it('rejects an invalid port', async () => {
+    await expect(startMinkmsServer({ ports: [70_000] })).rejects.toThrow(
+      /`ports` must hold integers/,
+    );
+  });
+});
+
 describe('MinKMS server faults', () => {
   let server: MinkmsTestServer;
   let client: TestCertificate;

@@ -142,6 +142,13 @@ export async function startMinkmsServer(
       `startMinkmsServer: \`listeners\` must be an integer from 1 to 32, got ${listenerCount}`,
     );
   }
+  for (const port of options.ports ?? []) {
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+      throw new RangeError(
+        `startMinkmsServer: \`ports\` must hold integers from 0 to 65535, got ${port}`,
+      );
+    }
+  }
   const enclave = options.enclave ?? 'kmskit';
   const pki = options.pki ?? (await createTestPki({ commonName: 'kmskit MinKMS test CA' }));
   const serverCertificate = await pki.issueServer();

@@ -34,8 +34,17 @@ export interface KmsCallEvent {
   attempts: readonly EndpointAttempt[];
 }
 
-/** The channel object, for `subscribe`/`unsubscribe`. */
-export const kmsCallChannel = diagnosticsChannel.channel(KMS_CALL_CHANNEL);
+const kmsCallChannel = diagnosticsChannel.channel(KMS_CALL_CHANNEL);
+
+/** Reports whether anyone listens, so the client builds events only when they are read. */
+export function hasKmsCallSubscribers(): boolean {
+  return kmsCallChannel.hasSubscribers;
+}
+
+/** Publishes one event on the channel. */
+export function publishKmsCall(event: KmsCallEvent): void {
+  kmsCallChannel.publish(event);
+}
 
 /**
  * Calls `listener` for every finished KMS call until the returned function is called. The listener

@@ -19,7 +19,6 @@ export {
 export {
   KMS_CALL_CHANNEL,
   type KmsCallEvent,
-  kmsCallChannel,
   subscribeKmsCalls,
 } from './diagnostics.js';
 export { equalBytes, fromBase64, fromBase64UrlRaw, toBase64, toBase64UrlRaw } from './encoding.js';

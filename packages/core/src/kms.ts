@@ -16,7 +16,7 @@ import type {
 import { type Context, encodeContext } from './context.js';
 import { type Deadline, DeadlineScheduler } from './deadlines.js';
 import { DataKey } from './dek.js';
-import { type KmsCallEvent, kmsCallChannel } from './diagnostics.js';
+import { hasKmsCallSubscribers, type KmsCallEvent, publishKmsCall } from './diagnostics.js';
 import {
   CanceledError,
   InvalidCiphertextError,
@@ -352,7 +352,7 @@ export class KMS {
   ): void {
     const durationMs = performance.now() - started;
     this.#metrics.record(operation, outcome, durationMs);
-    if (!kmsCallChannel.hasSubscribers) return;
+    if (!hasKmsCallSubscribers()) return;
     const event: KmsCallEvent = {
       clientId: this.id,
       operation,
@@ -366,7 +366,7 @@ export class KMS {
       event.errorCode = error.code;
       event.status = error.status;
     }
-    kmsCallChannel.publish(event);
+    publishKmsCall(event);
   }
 }
 

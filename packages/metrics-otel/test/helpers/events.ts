@@ -1,6 +1,9 @@
 /** Publishes synthetic KMS call events on the diagnostics channel, for exact durations and odd values. */
 
-import { type KmsCallEvent, kmsCallChannel } from '@kmskit/core';
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { KMS_CALL_CHANNEL, type KmsCallEvent } from '@kmskit/core';
+
+const kmsCallChannel = diagnosticsChannel.channel(KMS_CALL_CHANNEL);
 
 export function publishCall(fields: Partial<KmsCallEvent> = {}): void {
   const event: KmsCallEvent = {

@@ -3,12 +3,9 @@ import { createKMS } from '@kmskit/core';
 import { startMinkmsServer } from '@kmskit/testing';
 import { expect, it } from 'vitest';
 
-// Owner: @kmskit/conn-minkms. The connector's undici Agent has no limit on connections per
-// endpoint and no option to set one, so every operation in flight opens its own TLS connection.
-// At a few thousand concurrent operations the handshakes starve the event loop, connects time out
-// and most operations fail (the soak run at 10,000: 21 op/s, 95 % errors; the KES connector with
-// `maxConnections: 256` served the same load at about 1,200 op/s without errors). A
-// `maxConnections` option with a bounded default, as the KES connector has, would queue instead.
+// Regression: without a cap the connector opened one TLS connection per operation in flight, and
+// at a few thousand concurrent operations the handshakes starved the event loop and most
+// operations failed (the soak run at 10,000: 21 op/s, 95 % errors). `maxConnections` queues them.
 it('minkms caps connections under load', async () => {
   const server = await startMinkmsServer({ keys: ['k'] });
   const options = {

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Measures throughput against concurrency (1, 8, 64, 512, 4096 operations in flight) for the KES
-// connector (default pool and maxConnections 64) and the MinKMS connector against their test
-// servers on 127.0.0.1, then writes docs/benchmarks/throughput.svg (a hand-written SVG line chart)
-// and docs/benchmarks/throughput.md (the numbers). Each point runs --seconds (default 5).
+// connector (default pool and maxConnections 64) and the MinKMS connector (its default cap of 128)
+// against their test servers on 127.0.0.1. Writes docs/benchmarks/throughput.svg, a hand-written
+// SVG line chart, and docs/benchmarks/throughput.md with the numbers. Each point runs --seconds
+// (default 5).
 //
 //   node scripts/throughput-chart.mjs [--seconds 5] [--levels 1,8,64,512,4096] [--from-json FILE]
 
@@ -33,7 +34,7 @@ const SERIES = [
     options: { maxConnections: 64 },
     color: '#2ca02c',
   },
-  { name: 'MinKMS (default pool)', kind: 'minkms', options: {}, color: '#d62728' },
+  { name: 'MinKMS (default, maxConnections 128)', kind: 'minkms', options: {}, color: '#d62728' },
 ];
 
 let data;
@@ -80,10 +81,10 @@ function round(value) {
 
 /** Draws a line chart with concurrency on a log axis and operations per second on a linear axis. */
 function chart({ series, levels: xs, machine: facts, seconds: perPoint }) {
-  const width = 720;
+  const width = 800;
   const height = 420;
   const left = 70;
-  const right = 200;
+  const right = 280;
   const top = 40;
   const bottom = 60;
   const plotW = width - left - right;
@@ -167,7 +168,7 @@ function markdown({ series, levels: xs, machine: facts, seconds: perPoint }) {
     '',
     '![Throughput of the KES and MinKMS connectors against concurrency](throughput.svg)',
     '',
-    `Closed-loop load: N workers each alternate \`generateKey\` and \`decrypt\` through a \`KMS\` client for ${perPoint} s per point, against the KES or MinKMS test server of \`@kmskit/testing\` on 127.0.0.1, which runs in a child process (TLS 1.3, API-key client certificates). Measured with \`npm run throughput-chart -w @kmskit-internal/hardening\` (\`node tools/hardening/scripts/throughput-chart.mjs\`) on ${facts.node}, ${facts.cpus} CPUs (${facts.model}), with a 5-minute load average of ${facts.loadAverage ?? 'unknown'} from other work on the machine. Client and server share the CPUs, so single points vary by up to a factor of two between runs; the shape across concurrency is what repeats.`,
+    `Closed-loop load: N workers each alternate \`generateKey\` and \`decrypt\` through a \`KMS\` client for ${perPoint} s per point, against the KES or MinKMS test server of \`@kmskit/testing\` on 127.0.0.1, which runs in a child process (TLS 1.3, API-key client certificates). Measured with \`npm run throughput-chart -w @kmskit-internal/hardening\` (\`node tools/hardening/scripts/throughput-chart.mjs\`) on ${facts.node}, ${facts.cpus} CPUs (${facts.model}), with a 5-minute load average of ${facts.loadAverage ?? 'unknown'} from other work on the machine. Client and server share the CPUs with that work, so absolute rates follow the machine's load: a run at a load average of 8.4 measured about a tenth of these rates at one operation in flight. Compare the series within one run.`,
     '',
     `| connector | ${xs.map((level) => `${level} in flight`).join(' | ')} |`,
     `| --- | ${xs.map(() => '---:').join(' | ')} |`,
@@ -179,7 +180,7 @@ function markdown({ series, levels: xs, machine: facts, seconds: perPoint }) {
   }
   lines.push(
     '',
-    'Up to 64 operations in flight the two KES series run the same configuration, because 64 connections cover them, so their gap there is the noise of this machine. Above that, the capped pool queues requests on its 64 connections and keeps its throughput, while the default pools open one TLS connection per operation in flight: the handshakes starve the event loop, throughput falls and calls time out. See soak.md for 10,000 operations in flight.',
+    'Up to 64 operations in flight the two KES series run the same configuration, because 64 connections cover them, so their gap there is the noise of this machine. Above that, the capped pools queue requests on their connections and keep most of their throughput. The KES default pool (`maxConnections: 0`, no cap) opens one TLS connection per operation in flight instead, and the handshakes starve the event loop, so throughput falls and latency grows. See soak.md for 10,000 operations in flight.',
     '',
   );
   return lines.join('\n');

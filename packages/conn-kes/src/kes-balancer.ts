@@ -19,6 +19,8 @@ export class KesBalancer {
   readonly #states: Map<KesEndpoint, EndpointState>;
   readonly #cooldownMs: number;
   readonly #random: () => number;
+  /** How many endpoints have failed and not succeeded since. */
+  #unhealthy = 0;
 
   constructor(
     endpoints: readonly KesEndpoint[],
@@ -36,13 +38,18 @@ export class KesBalancer {
   /**
    * Returns the endpoints in the order a call should consider them, from a random start, and
    * whether all of them are cooling down; then the call tries them all anyway, so it never fails
-   * without trying anything.
+   * without trying anything. A single endpoint is always tried.
    */
-  plan(now: number = Date.now()): { endpoints: KesEndpoint[]; force: boolean } {
+  plan(): { endpoints: readonly KesEndpoint[]; force: boolean } {
     const count = this.#endpoints.length;
-    const start = count === 1 ? 0 : Math.floor(this.#random() * count);
+    if (count === 1) return { endpoints: this.#endpoints, force: true };
+
+    const start = Math.floor(this.#random() * count);
     const endpoints: KesEndpoint[] = [];
     for (let i = 0; i < count; i++) endpoints.push(this.#endpoints[(start + i) % count]!);
+    if (this.#unhealthy < count) return { endpoints, force: false };
+
+    const now = Date.now();
     const force = endpoints.every((endpoint) => !this.#usable(this.#states.get(endpoint)!, now));
     return { endpoints, force };
   }
@@ -51,19 +58,20 @@ export class KesBalancer {
    * Claims an endpoint for one attempt. Returns false when the call should skip it: it is
    * cooling down, or another call is probing it after its cool-down. `force` claims it anyway.
    */
-  begin(endpoint: KesEndpoint, force: boolean, now: number = Date.now()): boolean {
+  begin(endpoint: KesEndpoint, force: boolean): boolean {
     const state = this.#states.get(endpoint);
     if (state === undefined) return false;
     if (state.coolingUntil === 0) return true;
-    if (!force && !this.#usable(state, now)) return false;
+    if (!force && !this.#usable(state, Date.now())) return false;
     state.probing = true;
     return true;
   }
 
-  /** Records a successful answer: the endpoint is healthy again. */
+  /** Records a successful response: the endpoint is healthy again. */
   succeeded(endpoint: KesEndpoint): void {
     const state = this.#states.get(endpoint);
-    if (state === undefined) return;
+    if (state === undefined || (state.coolingUntil === 0 && !state.probing)) return;
+    if (state.coolingUntil !== 0) this.#unhealthy--;
     state.coolingUntil = 0;
     state.probing = false;
   }
@@ -72,6 +80,7 @@ export class KesBalancer {
   failed(endpoint: KesEndpoint, now: number = Date.now()): void {
     const state = this.#states.get(endpoint);
     if (state === undefined) return;
+    if (state.coolingUntil === 0) this.#unhealthy++;
     state.coolingUntil = now + this.#cooldownMs;
     state.probing = false;
   }

@@ -3,7 +3,7 @@
  *
  * A call tries each endpoint at most once, from a random start, skipping endpoints that are
  * cooling down. It moves on after connection errors, per-attempt timeouts, TLS failures and HTTP
- * 500, 502, 503 and 504; it stops at any other answer. A kept-alive connection that turns out
+ * 500, 502, 503 and 504; it stops at any other response. A kept-alive connection that turns out
  * closed before any response gets one retry on a fresh connection to the same endpoint.
  * Cancellation ends the call at once without failing over or marking endpoints.
  */
@@ -56,16 +56,16 @@ type AttemptResult =
   | { kind: 'failure'; failure: KesAttemptFailure }
   | { kind: 'canceled' };
 
-const NEVER = new AbortController().signal;
-
 /** Runs requests against the endpoints with failover. */
 export class KesCaller {
-  readonly #transport: () => Promise<KesTransport>;
+  readonly #connect: () => Promise<KesTransport>;
   readonly #balancer: KesBalancer;
   readonly #identity: string;
+  /** The transport once `#connect` has built it, so that calls need not await it again. */
+  #transport: KesTransport | undefined;
 
-  constructor(transport: () => Promise<KesTransport>, balancer: KesBalancer, identity: string) {
-    this.#transport = transport;
+  constructor(connect: () => Promise<KesTransport>, balancer: KesBalancer, identity: string) {
+    this.#connect = connect;
     this.#balancer = balancer;
     this.#identity = identity;
   }
@@ -82,34 +82,28 @@ export class KesCaller {
     options: KesCallOptions = {},
   ): Promise<KesAnswer> {
     const { operation } = what;
-    const signal = options.signal ?? NEVER;
+    const signal = options.signal;
     throwIfAborted(signal, operation);
-    let transport: KesTransport;
-    try {
-      transport = await this.#transport();
-    } catch (cause) {
-      // A closed connector, or an API key certificate that could not be built.
-      throw operationFailed(operation, (cause as Error).message, { retryable: false, cause });
-    }
+    const transport = this.#transport ?? (await this.#transportFor(operation));
     throwIfAborted(signal, operation);
 
     const { endpoints, force } = this.#balancer.plan();
     let last: KesAttemptFailure | undefined;
-    const tried = new Set<KesEndpoint>();
-    // The second pass only runs when other calls held every endpoint while this one waited.
+    let tried = 0;
+    // Every endpoint is tried at most once: the second pass only runs when the first tried none,
+    // because other calls held every endpoint while this one waited.
     for (const forced of [force, true]) {
       for (const endpoint of endpoints) {
-        if (tried.has(endpoint) || !this.#balancer.begin(endpoint, forced)) continue;
-        tried.add(endpoint);
-        const scope = { ...what, endpoint: endpoint.url, identity: this.#identity };
-        const result = await this.#attempt(transport, endpoint, scope, request, signal, options);
+        if (!this.#balancer.begin(endpoint, forced)) continue;
+        tried++;
+        const result = await this.#attempt(transport, endpoint, what, request, signal, options);
         if (result.kind === 'answer') {
           this.#balancer.succeeded(endpoint);
           return { response: result.response, endpoint };
         }
         if (result.kind === 'canceled') {
           this.#balancer.released(endpoint);
-          throw canceled(signal, operation);
+          throw canceled(signal!, operation);
         }
         if (result.failure.failover === 'stop') {
           this.#balancer.succeeded(endpoint);
@@ -118,7 +112,7 @@ export class KesCaller {
         this.#balancer.failed(endpoint);
         last = result.failure;
       }
-      if (tried.size > 0) break;
+      if (tried > 0) break;
     }
     throw last?.error ?? operationFailed(operation, 'no KES endpoint could be tried');
   }
@@ -131,42 +125,61 @@ export class KesCaller {
   async sendTo(
     endpoint: KesEndpoint,
     request: KesHttpRequest,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
   ): Promise<KesHttpResponse> {
-    const transport = await this.#transport();
+    const transport = this.#transport ?? (await this.#connect());
     return transport.send(endpoint, request, signal);
+  }
+
+  /** Forgets the transport, after the client closed it. */
+  forget(): void {
+    this.#transport = undefined;
+  }
+
+  async #transportFor(operation: KmsOperation): Promise<KesTransport> {
+    try {
+      this.#transport = await this.#connect();
+      return this.#transport;
+    } catch (cause) {
+      // A closed connector, or an API key certificate that could not be built.
+      throw operationFailed(operation, (cause as Error).message, { retryable: false, cause });
+    }
   }
 
   async #attempt(
     transport: KesTransport,
     endpoint: KesEndpoint,
-    scope: KesErrorScope,
+    what: KesCallScope,
     request: KesHttpRequest,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
     options: KesCallOptions,
   ): Promise<AttemptResult> {
+    const scope = (): KesErrorScope => ({
+      ...what,
+      endpoint: endpoint.url,
+      identity: this.#identity,
+    });
     for (let retry = 0; ; retry++) {
-      const started = performance.now();
-      const report = (outcome: EndpointAttempt['outcome'], status?: number, errorCode?: string) =>
-        reportAttempt(options, {
+      const started = options.reportAttempt ? performance.now() : 0;
+      const report = (outcome: EndpointAttempt['outcome'], status?: number, errorCode?: string) => {
+        if (!options.reportAttempt) return;
+        reportAttempt(options.reportAttempt, {
           endpoint: endpoint.url,
           outcome,
-          status,
-          errorCode,
+          ...(status === undefined ? {} : { status }),
+          ...(errorCode === undefined ? {} : { errorCode }),
           durationMs: performance.now() - started,
         });
+      };
       try {
         const response = await transport.send(endpoint, request, signal);
         if (response.status >= 200 && response.status < 300) {
           report('success', response.status);
           return { kind: 'answer', response };
         }
-        const failure = errorFromResponse(scope, response);
-        report(
-          failure.failover === 'next' ? 'failure' : 'error',
-          response.status,
-          failure.error.code,
-        );
+        const failure = errorFromResponse(scope(), response);
+        const outcome = failure.failover === 'next' ? 'failure' : 'error';
+        report(outcome, response.status, failure.error.code);
         return { kind: 'failure', failure };
       } catch (error) {
         if (!(error instanceof KesTransportError)) throw error;
@@ -178,7 +191,7 @@ export class KesCaller {
           report('failure', undefined, error.code);
           continue;
         }
-        const failure = errorFromTransport(scope, error);
+        const failure = errorFromTransport(scope(), error);
         report(failure.failover === 'next' ? 'failure' : 'error', undefined, failure.error.code);
         return { kind: 'failure', failure };
       }
@@ -194,16 +207,16 @@ export function canceled(signal: AbortSignal, operation: KmsOperation): KmsError
   });
 }
 
-function throwIfAborted(signal: AbortSignal, operation: KmsOperation): void {
-  if (signal.aborted) throw canceled(signal, operation);
+function throwIfAborted(signal: AbortSignal | undefined, operation: KmsOperation): void {
+  if (signal?.aborted) throw canceled(signal, operation);
 }
 
-function reportAttempt(options: KesCallOptions, attempt: EndpointAttempt): void {
-  if (!options.reportAttempt) return;
-  if (attempt.status === undefined) delete attempt.status;
-  if (attempt.errorCode === undefined) delete attempt.errorCode;
+function reportAttempt(
+  observer: (attempt: EndpointAttempt) => void,
+  attempt: EndpointAttempt,
+): void {
   try {
-    options.reportAttempt(attempt);
+    observer(attempt);
   } catch {
     // A failing observer must not fail the KMS call.
   }

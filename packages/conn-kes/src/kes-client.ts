@@ -245,6 +245,7 @@ export class KesClient {
   /** Closes all connections. Later calls fail. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#caller.forget();
     const transport = this.#transport;
     this.#transport = undefined;
     if (transport) await (await transport.catch(() => undefined))?.close();

@@ -51,7 +51,10 @@ export interface KesConnectorOptions {
   connectTimeoutMs?: number;
   /** How long an endpoint that failed is skipped, in milliseconds. @default 30000 */
   cooldownMs?: number;
-  /** How long an idle connection is kept open, in milliseconds. @default 4000 */
+  /**
+   * How long an idle connection is kept open, in milliseconds, at most; a shorter `Keep-Alive`
+   * timeout sent by the server wins. @default 4000
+   */
   keepAliveTimeoutMs?: number;
   /** Maximum open connections per endpoint; 0 means no limit. @default 0 */
   maxConnections?: number;

@@ -11,8 +11,6 @@ import { serverMessage } from './kes-errors.js';
 import { KesTransportError } from './kes-transport.js';
 import { excerpt, stringField } from './kes-wire.js';
 
-const NEVER = new AbortController().signal;
-
 /**
  * Probes every endpoint. A probe that fails for any reason but cancellation makes its endpoint
  * `offline` or `unauthorized`; it never throws.
@@ -22,17 +20,17 @@ const NEVER = new AbortController().signal;
 export async function probeEndpoints(
   endpoints: readonly KesEndpoint[],
   caller: KesCaller,
-  signal: AbortSignal = NEVER,
+  signal?: AbortSignal,
 ): Promise<EndpointStatus[]> {
   const statuses = await Promise.all(endpoints.map((endpoint) => probe(endpoint, caller, signal)));
-  if (signal.aborted) throw canceled(signal, 'status');
+  if (signal?.aborted) throw canceled(signal, 'status');
   return statuses;
 }
 
 async function probe(
   endpoint: KesEndpoint,
   caller: KesCaller,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
 ): Promise<EndpointStatus> {
   const started = performance.now();
   const base = { endpoint: endpoint.url };

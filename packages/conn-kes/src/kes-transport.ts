@@ -13,22 +13,16 @@ import {
   type SocketInfo,
 } from './kes-connect.js';
 import type { KesEndpoint } from './kes-endpoint.js';
+import { KesExchange, type KesExchangeFailure, type KesHttpResponse } from './kes-exchange.js';
 
 export type { KesTlsSettings } from './kes-connect.js';
+export type { KesHttpResponse } from './kes-exchange.js';
 
 /** A request to one endpoint. The body is a string, so every attempt sends the same bytes. */
 export interface KesHttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   body?: string;
-}
-
-/** A complete response. */
-export interface KesHttpResponse {
-  status: number;
-  contentType: string;
-  location: string | undefined;
-  body: string;
 }
 
 /** The reason an exchange produced no response. */
@@ -70,7 +64,8 @@ export class KesTransportError extends Error {
 /** Response bodies above this size are rejected; KES's own client reads at most 1 MiB. */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
-const TIMEOUT = Symbol('kes attempt timeout');
+const TIMEOUT = new Error('the attempt timed out');
+const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /** Server-certificate verification codes of Node's TLS stack (OpenSSL's X509_V_ERR names). */
 const SERVER_CERTIFICATE_CODES = new Set([
@@ -117,7 +112,7 @@ export class KesTransport {
     this.#agent = new Agent({
       connect: this.#connections.connect,
       keepAliveTimeout: options.keepAliveTimeoutMs,
-      maxResponseSize: MAX_RESPONSE_BYTES,
+      keepAliveMaxTimeout: options.keepAliveTimeoutMs,
       connections: options.maxConnections === 0 ? null : options.maxConnections,
       headersTimeout: options.requestTimeoutMs,
       bodyTimeout: options.requestTimeoutMs,
@@ -125,41 +120,47 @@ export class KesTransport {
   }
 
   /**
-   * Sends one request and reads the whole response.
+   * Sends one request and reads the whole response. `signal` is the caller's, when there is one.
    *
    * @throws {KesTransportError} when no complete response arrived.
    */
-  async send(
+  send(
     endpoint: KesEndpoint,
     request: KesHttpRequest,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
   ): Promise<KesHttpResponse> {
-    const controller = new AbortController();
-    let rejectAborted: (reason: unknown) => void = () => {};
-    const aborted = new Promise<never>((_, reject) => {
-      rejectAborted = reject;
-    });
-    const abort = (reason: unknown) => {
-      controller.abort(reason);
-      rejectAborted(reason);
-    };
-    const onAbort = () => abort(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(() => abort(TIMEOUT), this.#timeoutMs);
-    const progress = { responded: false };
-    const exchange = this.#exchange(endpoint, request, controller.signal, progress);
-    try {
-      // undici settles an aborted request only when a pending connect ends. Its connect timer
-      // ticks about once a second, so the race is what ends the attempt on time.
-      return await Promise.race([exchange, aborted]);
-    } catch (cause) {
-      throw this.#classify(cause, signal, controller.signal, progress.responded);
-    } finally {
+    const exchange = new KesExchange(MAX_RESPONSE_BYTES);
+    const onAbort = () => exchange.end('canceled', signal?.reason);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    // This timer, not undici's own, ends the attempt: undici's timers tick about once a second,
+    // and a request that waits for a connection fails only when the connect attempt does.
+    const timer = setTimeout(() => exchange.end('timeout', TIMEOUT), this.#timeoutMs);
+    const settle = () => {
       clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      exchange.catch(() => {});
-    }
+      signal?.removeEventListener('abort', onAbort);
+    };
+
+    this.#agent.dispatch(
+      {
+        origin: endpoint.origin,
+        path: endpoint.basePath + request.path,
+        method: request.method,
+        headers: request.body === undefined ? undefined : JSON_HEADERS,
+        body: request.body,
+      },
+      exchange,
+    );
+    return exchange.promise.then(
+      (response) => {
+        settle();
+        return response;
+      },
+      (failure: KesExchangeFailure) => {
+        settle();
+        throw this.#classify(failure);
+      },
+    );
   }
 
   /** Closes every connection. Requests still running fail. */
@@ -167,50 +168,26 @@ export class KesTransport {
     await this.#agent.destroy();
   }
 
-  async #exchange(
-    endpoint: KesEndpoint,
-    request: KesHttpRequest,
-    signal: AbortSignal,
-    progress: { responded: boolean },
-  ): Promise<KesHttpResponse> {
-    const response = await this.#agent.request({
-      origin: endpoint.origin,
-      path: endpoint.basePath + request.path,
-      method: request.method,
-      headers: request.body === undefined ? undefined : { 'content-type': 'application/json' },
-      body: request.body,
-      signal,
-    });
-    progress.responded = true;
-    const body = await response.body.text();
-    const contentType = header(response.headers['content-type']);
-    const location = response.headers.location;
-    return {
-      status: response.statusCode,
-      contentType: contentType.trim().toLowerCase(),
-      location: location === undefined ? undefined : header(location),
-      body,
-    };
-  }
-
-  #classify(
-    cause: unknown,
-    callerSignal: AbortSignal,
-    attemptSignal: AbortSignal,
-    responded: boolean,
-  ): KesTransportError {
+  #classify(failure: KesExchangeFailure): KesTransportError {
+    const cause = failure.cause;
     const error = cause as Error & { code?: string; socket?: SocketInfo | null };
     const code = typeof error?.code === 'string' ? error.code : undefined;
-    if (callerSignal.aborted) {
-      return new KesTransportError('canceled', 'the call was canceled', code, callerSignal.reason);
+    const message = error?.message ?? String(cause);
+
+    if (failure.ended === 'canceled') {
+      return new KesTransportError('canceled', 'the call was canceled', code, cause);
     }
-    if (attemptSignal.aborted && attemptSignal.reason === TIMEOUT) {
+    if (failure.ended === 'timeout') {
       return new KesTransportError(
         'timeout',
         `no response within ${this.#timeoutMs} ms`,
         code,
         cause,
       );
+    }
+    if (failure.tooLarge) {
+      const text = `the response exceeds ${MAX_RESPONSE_BYTES} bytes`;
+      return new KesTransportError('too-large', text, code, cause);
     }
     if (
       code === 'UND_ERR_CONNECT_TIMEOUT' ||
@@ -219,67 +196,34 @@ export class KesTransport {
     ) {
       return new KesTransportError('timeout', `no response in time (${code})`, code, cause);
     }
-    if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
-      return new KesTransportError(
-        'too-large',
-        `the response exceeds ${MAX_RESPONSE_BYTES} bytes`,
-        code,
-        cause,
-      );
-    }
     if (code !== undefined && SERVER_CERTIFICATE_CODES.has(code)) {
-      return new KesTransportError('tls-server', error.message, code, cause);
+      return new KesTransportError('tls-server', message, code, cause);
     }
-    if (isTlsCode(code)) return new KesTransportError('tls-client', error.message, code, cause);
-    if (
-      code === 'ECONNRESET' &&
-      /before secure TLS connection was established/.test(error.message)
-    ) {
-      return new KesTransportError(
-        'tls-client',
-        'the server closed the connection during the TLS handshake',
-        code,
-        cause,
-      );
+    if (isTlsCode(code) || code === CLIENT_REJECTED) {
+      return new KesTransportError('tls-client', message, code, cause);
+    }
+    if (code === 'ECONNRESET' && /before secure TLS connection was established/.test(message)) {
+      const text = 'the server closed the connection during the TLS handshake';
+      return new KesTransportError('tls-client', text, code, cause);
+    }
+    if (failure.responded) {
+      return new KesTransportError('connection', `the response broke off: ${message}`, code, cause);
     }
 
-    if (responded) {
-      return new KesTransportError(
-        'connection',
-        `the response broke off: ${error?.message ?? String(cause)}`,
-        code,
-        cause,
-      );
-    }
-    if (code === CLIENT_REJECTED) {
-      return new KesTransportError('tls-client', error.message, code, cause);
-    }
     const info = error?.socket;
     if (code === 'UND_ERR_SOCKET' && info) {
       const alert = this.#connections.alertOf(info);
       if (alert) return new KesTransportError('tls-client', alert.message, alert.code, alert);
+      // Bytes read earlier on this socket mean it is a reused keep-alive connection.
       if ((info.bytesRead ?? 0) > 0) {
-        return new KesTransportError(
-          'stale-connection',
-          'a kept-alive connection was closed by the server',
-          code,
-          cause,
-        );
+        const text = 'a kept-alive connection was closed by the server';
+        return new KesTransportError('stale-connection', text, code, cause);
       }
     }
     if (code === 'ECONNRESET' || code === 'EPIPE') {
-      return new KesTransportError(
-        'stale-connection',
-        `the connection was reset (${code})`,
-        code,
-        cause,
-      );
+      const text = `the connection was reset (${code})`;
+      return new KesTransportError('stale-connection', text, code, cause);
     }
-    return new KesTransportError('connection', error?.message ?? String(cause), code, cause);
+    return new KesTransportError('connection', message, code, cause);
   }
-}
-
-function header(value: string | string[] | undefined): string {
-  if (value === undefined) return '';
-  return Array.isArray(value) ? (value[0] ?? '') : value;
 }

@@ -3,7 +3,7 @@
  * responses. Every binary field is standard base64 with padding.
  */
 
-import { fromBase64, InvalidResponseError, toBase64 } from '@kmskit/core';
+import { InvalidResponseError, toBase64 } from '@kmskit/core';
 
 /** The `/v1/key/…` APIs that take one path segment. */
 export type KesKeyApi =
@@ -24,8 +24,13 @@ export type KesKeyApi =
  * need escaping. The full rule is kept so that the path matches KES's for any input.
  */
 export function kesKeyPath(api: KesKeyApi, segment: string): string {
+  // A non-empty segment of unreserved characters needs neither escaping nor cleaning.
+  if (UNRESERVED_SEGMENT.test(segment)) return `/v1/key/${api}/${segment}`;
   return joinPath(`/v1/key/${api}`, pathEscape(segment));
 }
+
+const UNRESERVED_SEGMENT = /^[A-Za-z0-9_~-]+$/;
+const utf8 = new TextEncoder();
 
 /**
  * Escapes one path segment like Go's `url.PathEscape`: unreserved characters and `$&+:=@` stay,
@@ -33,7 +38,7 @@ export function kesKeyPath(api: KesKeyApi, segment: string): string {
  */
 export function pathEscape(segment: string): string {
   let out = '';
-  for (const byte of new TextEncoder().encode(segment)) {
+  for (const byte of utf8.encode(segment)) {
     const char = String.fromCharCode(byte);
     out += /[A-Za-z0-9\-_.~$&+:=@]/.test(char)
       ? char
@@ -110,11 +115,24 @@ export function base64Field(
   what: string,
 ): Uint8Array {
   const value = object[field];
-  const bytes = typeof value === 'string' ? fromBase64(value) : undefined;
+  const bytes = typeof value === 'string' ? decodeBase64(value) : undefined;
   if (bytes === undefined) {
     throw new InvalidResponseError(`${what}: the response has no valid base64 field \`${field}\``);
   }
   return bytes;
+}
+
+/**
+ * Decodes standard base64 with padding as strictly as Go's decoder: Node's decoder skips invalid
+ * characters and accepts missing padding, so a value is valid only when it encodes back to itself.
+ * The bytes get their own ArrayBuffer, because small Buffers share a pool and a data key must not
+ * sit next to unrelated data.
+ */
+function decodeBase64(text: string): Uint8Array | undefined {
+  const buffer = Buffer.alloc(Math.ceil((text.length * 3) / 4));
+  const length = buffer.write(text, 'base64');
+  if (buffer.toString('base64', 0, length) !== text) return undefined;
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, length);
 }
 
 /** Reads an optional string field; anything else counts as absent. */

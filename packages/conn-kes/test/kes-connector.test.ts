@@ -317,11 +317,14 @@ describe('malformed answers', () => {
   afterAll(() => pair.close());
 
   it('rejects an oversized body', async () => {
-    pair.server.inject({ kind: 'oversized' }, { path: '/v1/key/generate/' });
+    pair.server.inject({ kind: 'oversized' }, { path: '/v1/key/generate/', times: 1 });
+    pair.server.clearRequests();
     const error = await rejection(pair.kms.generateKey({}));
     expect(InvalidResponseError.isInstance(error)).toBe(true);
     expect(error.message).toContain('1048576 bytes');
-    await waitFor(() => pair.server.connections() <= 1);
+    // The connection that carried the response is closed, not drained or left open.
+    const connection = pair.server.requests[0]!.connection;
+    await waitFor(() => !pair.server.connectionOpen(connection));
   });
 
   it('rejects malformed JSON', async () => {

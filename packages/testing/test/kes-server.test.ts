@@ -400,6 +400,18 @@ describe('fault injection', () => {
     expect(redirect.headers.location).toBe('https://elsewhere.example/');
   });
 
+  it('tracks open connections', async () => {
+    server.clearRequests();
+    await call(server, 'GET', '/version');
+    const connection = server.requests[0]!.connection;
+    expect(connection).toBeGreaterThan(0);
+    const deadline = Date.now() + 2_000;
+    while (server.connectionOpen(connection) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(server.connectionOpen(connection)).toBe(false);
+  });
+
   it('logs the fault', async () => {
     server.clearRequests();
     server.inject({ kind: 'status', status: 500 }, { times: 1 });

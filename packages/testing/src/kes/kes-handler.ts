@@ -17,6 +17,8 @@ export interface KesRequestRecord {
   identity: string | undefined;
   /** Whether the client certificate chains to the server's CA. */
   authorized: boolean;
+  /** The id of the TLS connection that carried the request, unique per server. */
+  connection: number;
   /** The request body as text. */
   body: string;
   /** The reply's status, or 0 when a fault left the request without a reply. */
@@ -48,6 +50,31 @@ export class KesRequestLog {
   }
 }
 
+/** Ids of the server's TLS connections and which of them are still open. */
+export class KesConnectionIds {
+  readonly #ids = new WeakMap<TLSSocket, number>();
+  readonly #open = new Set<number>();
+  #next = 1;
+
+  /** Returns the id of a connection, assigning one on first use. */
+  idOf(socket: TLSSocket): number {
+    let id = this.#ids.get(socket);
+    if (id === undefined) {
+      const assigned = this.#next++;
+      id = assigned;
+      this.#ids.set(socket, assigned);
+      this.#open.add(assigned);
+      socket.once('close', () => this.#open.delete(assigned));
+    }
+    return id;
+  }
+
+  /** Reports whether a connection is still open. */
+  isOpen(id: number): boolean {
+    return this.#open.has(id);
+  }
+}
+
 const MAX_REQUEST_BYTES = (1 << 20) + 1;
 const identities = new WeakMap<TLSSocket, string | undefined>();
 
@@ -56,10 +83,11 @@ export function createKesHandler(
   state: KesServerState,
   faults: KesFaults,
   log: KesRequestLog,
+  connections: KesConnectionIds,
   index: number,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
-    handle(state, faults, log, index, request, response).catch(() => {
+    handle(state, faults, log, connections, index, request, response).catch(() => {
       response.destroy();
     });
   };
@@ -69,6 +97,7 @@ async function handle(
   state: KesServerState,
   faults: KesFaults,
   log: KesRequestLog,
+  connections: KesConnectionIds,
   index: number,
   request: IncomingMessage,
   response: ServerResponse,
@@ -84,6 +113,7 @@ async function handle(
     path: rawPath,
     identity,
     authorized: socket.authorized,
+    connection: connections.idOf(socket),
     body: body.toString('utf8'),
     status: 0,
   };

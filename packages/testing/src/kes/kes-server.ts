@@ -9,7 +9,12 @@ import { X509Certificate } from 'node:crypto';
 import { createTestPki, type TestCertificate, type TestPki } from '../certs.js';
 import { createKesApiKey } from './kes-credentials.js';
 import { type KesFault, type KesFaultHandle, type KesFaultScope, KesFaults } from './kes-faults.js';
-import { createKesHandler, KesRequestLog, type KesRequestRecord } from './kes-handler.js';
+import {
+  createKesHandler,
+  KesConnectionIds,
+  KesRequestLog,
+  type KesRequestRecord,
+} from './kes-handler.js';
 import { KesKeyStore } from './kes-keystore.js';
 import { KesListener, type KesListenerState } from './kes-listener.js';
 import { certificateIdentity, KesPolicies, type KesPolicy } from './kes-policy.js';
@@ -92,6 +97,8 @@ export interface KesTestServer {
   listenerState(index: number): KesListenerState;
   /** Open TCP connections of one listener, or of all. */
   connections(index?: number): number;
+  /** Reports whether the TLS connection with this id (see `KesRequestRecord.connection`) is open. */
+  connectionOpen(id: number): boolean;
   /** Stops listener `index`: its connections drop and new ones are refused. */
   stop(index: number): Promise<void>;
   /** Starts listener `index` again on the same port. */
@@ -153,6 +160,7 @@ export async function startKesServer(options: KesServerOptions = {}): Promise<Ke
   };
   const faults = new KesFaults();
   const log = new KesRequestLog();
+  const connectionIds = new KesConnectionIds();
   const tlsOptions = {
     cert: serverCertificate.cert,
     key: serverCertificate.key,
@@ -166,7 +174,7 @@ export async function startKesServer(options: KesServerOptions = {}): Promise<Ke
   for (let index = 0; index < count; index++) {
     const listener = new KesListener(
       tlsOptions,
-      createKesHandler(state, faults, log, index),
+      createKesHandler(state, faults, log, connectionIds, index),
       options.keepAliveTimeoutMs ?? 5_000,
     );
     listeners.push(listener);
@@ -220,6 +228,7 @@ export async function startKesServer(options: KesServerOptions = {}): Promise<Ke
       index === undefined
         ? listeners.reduce((sum, listener) => sum + listener.connections, 0)
         : listenerAt(index).connections,
+    connectionOpen: (id) => connectionIds.isOpen(id),
     stop: (index) => listenerAt(index).stop(),
     start: (index) => listenerAt(index).start(),
     blackHole: (index) => listenerAt(index).blackHole(),

@@ -99,7 +99,8 @@ export function decodeContext(bytes: Uint8Array): Record<string, string> {
         `invalid context encoding: the value of key ${JSON.stringify(key)} is not a string`,
       );
     }
-    result[key] = value;
+    // A plain assignment of `__proto__` would set the prototype instead of adding the key.
+    Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return result;
 }

@@ -124,42 +124,62 @@ export function readEnvSecret(env: Env, name: string): string | undefined {
   }
 }
 
+/** The most endpoints an endpoint list may expand to; real deployments need a few dozen. */
+export const MAX_ENDPOINTS = 1000;
+
 /**
  * Splits a comma-separated endpoint list as MinIO does: entries trimmed, empty ones dropped, and
  * ellipsis patterns such as `https://kes{1...3}.example.net:7373` expanded (decimal ranges, with
  * zero padding kept when a bound has leading zeros, else hexadecimal ranges).
  *
- * @throws {KmsConfigurationError} for a malformed pattern.
+ * @throws {KmsConfigurationError} for a malformed pattern, or a list of more than `MAX_ENDPOINTS`.
  */
 export function parseEndpointList(value: string, variable = 'endpoint list'): string[] {
   const endpoints: string[] = [];
   for (const entry of value.split(',')) {
     const trimmed = entry.trim();
     if (trimmed === '') continue;
-    endpoints.push(...expandEllipses(trimmed, variable));
+    endpoints.push(...expandEllipses(trimmed, variable, MAX_ENDPOINTS - endpoints.length));
   }
   return endpoints;
 }
 
-const ELLIPSIS = /\{([^{}]*)\.\.\.([^{}]*)\}/;
+const ELLIPSIS = /\{([^{}]*)\.\.\.([^{}]*)\}/g;
 
-function expandEllipses(pattern: string, variable: string): string[] {
-  const match = ELLIPSIS.exec(pattern);
-  if (!match) {
-    if (pattern.includes('...')) {
-      throw new KmsConfigurationError(
-        `invalid ellipsis pattern ${JSON.stringify(pattern)} in ${variable}: use a form like {1...3}`,
-        [variable],
-      );
-    }
-    return [pattern];
+/** Expands every range of one entry, checking the size of the product before building it. */
+function expandEllipses(pattern: string, variable: string, budget: number): string[] {
+  const literals: string[] = [];
+  const ranges: string[][] = [];
+  let rest = 0;
+  for (const match of pattern.matchAll(ELLIPSIS)) {
+    literals.push(pattern.slice(rest, match.index));
+    ranges.push(expandRange(match[1] ?? '', match[2] ?? '', pattern, variable));
+    rest = match.index + match[0].length;
   }
-  const [whole, from = '', to = ''] = match;
-  const values = expandRange(from, to, pattern, variable);
-  const head = pattern.slice(0, match.index);
-  const tail = pattern.slice(match.index + whole.length);
-  const expandedTails = expandEllipses(tail, variable);
-  return values.flatMap((value) => expandedTails.map((rest) => `${head}${value}${rest}`));
+  const tail = pattern.slice(rest);
+  if (tail.includes('...') || literals.some((literal) => literal.includes('...'))) {
+    throw new KmsConfigurationError(
+      `invalid ellipsis pattern ${JSON.stringify(pattern)} in ${variable}: use a form like {1...3}`,
+      [variable],
+    );
+  }
+  const count = ranges.reduce((product, values) => product * values.length, 1);
+  if (count > budget) {
+    throw new KmsConfigurationError(
+      `${variable} expands to more than ${MAX_ENDPOINTS} endpoints: narrow the ranges in ${JSON.stringify(pattern)}`,
+      [variable],
+    );
+  }
+
+  let expanded = [''];
+  ranges.forEach((values, index) => {
+    const next: string[] = [];
+    for (const prefix of expanded) {
+      for (const value of values) next.push(`${prefix}${literals[index]}${value}`);
+    }
+    expanded = next;
+  });
+  return expanded.map((prefix) => `${prefix}${tail}`);
 }
 
 function expandRange(from: string, to: string, pattern: string, variable: string): string[] {

@@ -30,6 +30,7 @@ export {
   KMS_KIND_PACKAGES,
   KmsConfigurationError,
   type KmsKind,
+  MAX_ENDPOINTS,
   parseEndpointList,
   readEnvSecret,
   requireEnv,

@@ -129,6 +129,14 @@ describe('encodeContext', () => {
     );
   });
 
+  it('keeps a __proto__ key', () => {
+    const bytes = new TextEncoder().encode('{"__proto__":"x","a":"b"}');
+    const decoded = decodeContext(bytes);
+    expect(Object.keys(decoded)).toEqual(['__proto__', 'a']);
+    expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
+    expect(Buffer.from(encodeContext(decoded)).toString()).toBe('{"__proto__":"x","a":"b"}');
+  });
+
   it('round-trips through decodeContext', () => {
     const context = { 'my-bucket': 'my-bucket/a<b>&c', x: 'line\u2028' };
     expect(decodeContext(encodeContext(context))).toEqual(context);

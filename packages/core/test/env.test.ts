@@ -64,6 +64,16 @@ describe('parseEndpointList', () => {
     expect(parseEndpointList('h{1...2}-{1...2}')).toEqual(['h1-1', 'h1-2', 'h2-1', 'h2-2']);
   });
 
+  it('caps ranges that multiply', () => {
+    const started = performance.now();
+    expect(() =>
+      parseEndpointList('https://kes{0...999}.{0...999}.{0...9}:7373', 'MINIO_KMS_KES_ENDPOINT'),
+    ).toThrow(/MINIO_KMS_KES_ENDPOINT expands to more than 1000 endpoints/);
+    expect(() => parseEndpointList('a{1...600},b{1...600}')).toThrow(KmsConfigurationError);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(parseEndpointList('h{1...10}.{1...100}')).toHaveLength(1000);
+  });
+
   it('rejects malformed ranges', () => {
     expect(() => parseEndpointList('h{3...1}', 'MINIO_KMS_SERVER')).toThrow(/MINIO_KMS_SERVER/);
     expect(() => parseEndpointList('h{x...y}')).toThrow(KmsConfigurationError);

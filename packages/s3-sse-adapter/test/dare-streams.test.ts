@@ -241,6 +241,18 @@ describe('Node stream DARE', () => {
     expect(Buffer.from(plaintext).equals(Buffer.concat(chunks))).toBe(true);
   });
 
+  it('feeds a for-await reader', async () => {
+    // An async-iterator reader calls read() only when it wants data; the transform must keep
+    // feeding it across packages of a chunk that spans more than one.
+    const sealed = encryptDare(TEST_KEY, new Uint8Array(70_000), { nonce: new Uint8Array(12) });
+    const chunks = [sealed.slice(0, 46), sealed.slice(46, 69_689), sealed.slice(69_689)];
+    let received = 0;
+    await pipeline(Readable.from(chunks), createDareDecryptTransform(TEST_KEY), async (source) => {
+      for await (const part of source) received += (part as Buffer).length;
+    });
+    expect(received).toBe(70_000);
+  });
+
   it('destroy stops the pipeline', async () => {
     const transform = createDareEncryptTransform(TEST_KEY);
     // An endless source that yields to the event loop between chunks, as sockets and files do.

@@ -44,12 +44,9 @@ export const anyString = (maxLength = 24): fc.Arbitrary<string> =>
     maxLength,
   });
 
-/**
- * Keys that plain objects treat specially.
- * NOTE: `__proto__` is left out until `decodeContext` keeps it as a key (it assigns it to a plain
- * object, which drops it); tools/hardening/pending/decode-context-proto.test.ts reproduces it.
- */
+/** Keys that plain objects treat specially. */
 export const specialKeys = fc.constantFrom(
+  '__proto__',
   'constructor',
   'toString',
   'hasOwnProperty',

@@ -5,7 +5,7 @@
  * fail with a `DareError`, and a stream must never release plaintext it did not authenticate.
  */
 
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   createDareDecryptStream,
@@ -173,17 +173,13 @@ export const dareStream = defineTarget<DareInput>({
     let nodeError: unknown;
     try {
       await withinTime(
-        // NOTE: a `Writable` sink, because an async-iterator sink stalls the transform after its
-        // first package (tools/hardening/pending/dare-transform-iterator-stall.test.ts).
+        // An async-iterator sink: it reads only when it wants data, unlike a Writable.
         pipeline(
           Readable.from(chunks, { objectMode: false }),
           createDareDecryptTransform(KEY, { minVersion: input.minVersion }),
-          new Writable({
-            write(part: Buffer, _encoding, callback) {
-              node.push(part);
-              callback();
-            },
-          }),
+          async (source: AsyncIterable<Buffer>) => {
+            for await (const part of source) node.push(part);
+          },
         ),
         5000,
         'the Node decrypt transform',

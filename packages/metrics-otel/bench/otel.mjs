@@ -1,7 +1,7 @@
 // Cost of @kmskit/metrics-otel per builtin KMS call. One KMS client is timed in alternating short
-// batches without instrumentation, with metrics, and with metrics and tracing, all in one process,
-// and each round's throughput ratio is taken against the plain batch of the same round. A second
-// table times the recording alone, on synthetic events published straight to the channel.
+// batches: without instrumentation, with metrics, and with metrics and tracing, all in one process.
+// Each round's throughput ratio is taken against the plain batch of the same round. A second table
+// times the recording alone, on synthetic events published straight to the channel.
 // Run: npm run bench (in packages/metrics-otel, after a build). BENCH_ROUNDS and BENCH_BATCH
 // override the defaults.
 
@@ -129,6 +129,23 @@ function timeSynthetic(attach) {
   return nanos;
 }
 
+/**
+ * Returns nanoseconds per `Histogram.record` of the SDK itself, with the same three attributes as
+ * a successful call: the floor of what recording a duration can cost.
+ */
+function timeHistogramRecord() {
+  const histogram = meterProvider.getMeter('bench').createHistogram('bench.duration');
+  const attributes = Object.freeze({
+    'kmskit.kms.operation': 'generateKey',
+    'kmskit.kms.connector.type': 'builtin',
+    'kmskit.kms.outcome': 'success',
+  });
+  for (let i = 0; i < SYNTHETIC_EVENTS / 10; i++) histogram.record(0.00002, attributes);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < SYNTHETIC_EVENTS; i++) histogram.record(0.00002, attributes);
+  return Number(process.hrtime.bigint() - start) / SYNTHETIC_EVENTS;
+}
+
 const rows = [];
 for (const [operation, call] of Object.entries(operations)) {
   rows.push({ operation, ...(await benchOperation(call)) });
@@ -139,6 +156,7 @@ const synthetic = Object.fromEntries(
     median([1, 2, 3, 4, 5].map(() => timeSynthetic(attach))),
   ]),
 );
+const histogramRecord = median([1, 2, 3, 4, 5].map(() => timeHistogramRecord()));
 
 await meterProvider.shutdown();
 await tracerProvider.shutdown();
@@ -163,3 +181,4 @@ console.log('| --- | ---: |');
 for (const [name, nanos] of Object.entries(synthetic)) {
   console.log(`| ${name === 'plain' ? 'no subscriber' : name} | ${nanos.toFixed(0)} |`);
 }
+console.log(`| SDK \`Histogram.record\` alone, same attributes | ${histogramRecord.toFixed(0)} |`);

@@ -152,7 +152,7 @@ export function errorFromTransport(
     case 'timeout':
       return next(
         new KmsTimeoutError(
-          `${what}: ${scope.endpoint} sent ${failure.message}; raise \`requestTimeoutMs\` or check the server`,
+          `${what}: ${scope.endpoint}: ${failure.message}; raise \`requestTimeoutMs\` or check the server`,
           {
             cause: failure,
           },
@@ -161,7 +161,7 @@ export function errorFromTransport(
     case 'too-large':
       return stop(
         new InvalidResponseError(
-          `${what}: ${scope.endpoint} sent ${failure.message}; this is not a KES response`,
+          `${what}: ${scope.endpoint}: ${failure.message}, more than any KES response; check that the endpoint is a KES server`,
           {
             cause: failure,
           },

@@ -56,7 +56,10 @@ export interface KesConnectorOptions {
    * timeout sent by the server wins. @default 4000
    */
   keepAliveTimeoutMs?: number;
-  /** Maximum open connections per endpoint; 0 means no limit. @default 0 */
+  /**
+   * Maximum open connections per endpoint; 0 means no limit. Calls beyond it wait for a free
+   * connection: thousands of concurrent TLS handshakes are slower than queueing. @default 128
+   */
   maxConnections?: number;
 }
 
@@ -120,7 +123,7 @@ export function resolveKesOptions(options: KesConnectorOptions): ResolvedKesOpti
     connectTimeoutMs: duration(options.connectTimeoutMs, 'connectTimeoutMs', 5_000),
     cooldownMs: duration(options.cooldownMs, 'cooldownMs', 30_000, 0),
     keepAliveTimeoutMs: duration(options.keepAliveTimeoutMs, 'keepAliveTimeoutMs', 4_000),
-    maxConnections: count(options.maxConnections, 'maxConnections'),
+    maxConnections: count(options.maxConnections, 'maxConnections', 128),
   };
 }
 
@@ -213,8 +216,8 @@ function duration(value: unknown, name: string, fallback: number, minimum = 1): 
   return value;
 }
 
-function count(value: unknown, name: string): number {
-  if (value === undefined) return 0;
+function count(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
     throw new RangeError(
       `${PREFIX} option \`${name}\` must be a non-negative integer, got ${String(value)}`,

@@ -241,6 +241,29 @@ describe('server idle timeout', () => {
   });
 });
 
+describe('connection limit', () => {
+  it('caps connections at 128 by default', async () => {
+    const server = await startKesServer();
+    const kms = createKMS({ connector: connectTo(server) });
+    try {
+      await kms.createKey({ name: 'my-key' });
+      // Each request waits, so 200 concurrent calls would need 200 connections without a cap.
+      server.inject({ kind: 'delay', ms: 100 });
+      let peak = 0;
+      const sampler = setInterval(() => {
+        peak = Math.max(peak, server.connections());
+      }, 10);
+      await Promise.all(Array.from({ length: 200 }, () => kms.generateKey({})));
+      clearInterval(sampler);
+      expect(peak).toBeGreaterThan(1);
+      expect(peak).toBeLessThanOrEqual(128);
+    } finally {
+      await kms.close();
+      await server.close();
+    }
+  });
+});
+
 describe('kept-alive connections', () => {
   let server: KesTestServer;
   let kms: KMS;

@@ -22,13 +22,15 @@ export function checkPackages(root) {
     if (!main || typeof main !== 'object') report('`exports["."]` is missing');
     else {
       if (typeof main.types !== 'string') report('`exports["."].types` is missing');
-      if (typeof main.import !== 'string' && typeof main.default !== 'string') report('`exports["."]` has no import entry');
+      if (typeof main.import !== 'string' && typeof main.default !== 'string')
+        report('`exports["."]` has no import entry');
     }
     if (manifest.sideEffects !== false) report('`sideEffects` must be false');
     if (typeof manifest.engines?.node !== 'string') report('`engines.node` is missing');
     if (manifest.type !== 'module') report('`type` must be "module"');
     if (manifest.license !== 'Apache-2.0') report('`license` must be "Apache-2.0"');
-    if (manifest.publishConfig?.access !== 'public') report('`publishConfig.access` must be "public"');
+    if (manifest.publishConfig?.access !== 'public')
+      report('`publishConfig.access` must be "public"');
     if (!existsSync(join(folder, 'README.md'))) report('README.md is missing');
     if (!existsSync(join(folder, 'LICENSE'))) report('LICENSE is missing');
     if (name.startsWith('conn-') && !existsSync(join(folder, 'test', 'conformance.test.ts'))) {
@@ -36,7 +38,8 @@ export function checkPackages(root) {
     }
     for (const field of ['dependencies', 'devDependencies', 'peerDependencies']) {
       for (const [dependency, range] of Object.entries(manifest[field] ?? {})) {
-        if (String(range).startsWith('workspace:')) report(`${field}.${dependency} uses the workspace: protocol, which npm rejects`);
+        if (String(range).startsWith('workspace:'))
+          report(`${field}.${dependency} uses the workspace: protocol, which npm rejects`);
       }
     }
   }
@@ -46,6 +49,8 @@ export function checkPackages(root) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const problems = checkPackages(join(dirname(fileURLToPath(import.meta.url)), '..'));
   for (const problem of problems) process.stdout.write(`${problem}\n`);
-  process.stdout.write(problems.length === 0 ? 'all packages pass\n' : `${problems.length} problems\n`);
+  process.stdout.write(
+    problems.length === 0 ? 'all packages pass\n' : `${problems.length} problems\n`,
+  );
   process.exit(problems.length === 0 ? 0 : 1);
 }

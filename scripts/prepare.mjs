@@ -42,7 +42,9 @@ function run(command, args) {
     env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
   });
   if (result.status !== 0) {
-    process.stderr.write(`prepare: \`${command} ${args.join(' ')}\` failed with exit code ${result.status}\n`);
+    process.stderr.write(
+      `prepare: \`${command} ${args.join(' ')}\` failed with exit code ${result.status}\n`,
+    );
     process.exit(result.status ?? 1);
   }
 }

@@ -18,20 +18,26 @@ function workspaces() {
       const manifestPath = join(directory, name, 'package.json');
       if (!existsSync(manifestPath)) continue;
       const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-      if (manifest.scripts?.test) found.push({ name: manifest.name, directory: join(directory, name) });
+      if (manifest.scripts?.test)
+        found.push({ name: manifest.name, directory: join(directory, name) });
     }
   }
   return found;
 }
 
 const packages = workspaces();
-for (const { directory } of packages) rmSync(join(directory, 'test-results'), { recursive: true, force: true });
+for (const { directory } of packages)
+  rmSync(join(directory, 'test-results'), { recursive: true, force: true });
 
 const started = Date.now();
 const result = spawnSync(
   join(root, 'node_modules', '.bin', 'turbo'),
   ['run', 'test', '--continue', '--concurrency=2', '--output-logs=full', ...process.argv.slice(2)],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' } },
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
+  },
 );
 
 let passed = 0;
@@ -48,7 +54,8 @@ for (const { name, directory } of packages) {
   passed += summary.numPassedTests ?? 0;
   failed += summary.numFailedTests ?? 0;
   skipped += (summary.numPendingTests ?? 0) + (summary.numTodoTests ?? 0);
-  if (summary.numFailedTestSuites > 0 && (summary.numFailedTests ?? 0) === 0) failed += summary.numFailedTestSuites;
+  if (summary.numFailedTestSuites > 0 && (summary.numFailedTests ?? 0) === 0)
+    failed += summary.numFailedTestSuites;
 }
 
 const seconds = Math.round((Date.now() - started) / 1000);

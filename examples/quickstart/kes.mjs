@@ -1,10 +1,11 @@
 // KES: start a local KES test server, configure the connector with MinIO's variables, use it.
-import { createConnectorRegistry } from '@kmskit/core';
-import { kesConnector } from '@kmskit/conn-kes';
-import { startKesServer } from '@kmskit/testing';
+
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { kesConnector } from '@kmskit/conn-kes';
+import { createConnectorRegistry } from '@kmskit/core';
+import { startKesServer } from '@kmskit/testing';
 
 const kes = await startKesServer({ listeners: 2 });
 const caFile = join(mkdtempSync(join(tmpdir(), 'kmskit-kes-')), 'ca.pem');
@@ -20,7 +21,11 @@ const kms = await createConnectorRegistry().register(kesConnector).createFromEnv
 
 await kms.createKey({ name: 'minio-default-key' });
 const key = await kms.generateKey({ context: { bucket: 'bucket/object' } });
-const plaintext = await kms.decrypt({ name: key.keyId, ciphertext: key.ciphertext, context: { bucket: 'bucket/object' } });
+const plaintext = await kms.decrypt({
+  name: key.keyId,
+  ciphertext: key.ciphertext,
+  context: { bucket: 'bucket/object' },
+});
 const status = await kms.status();
 
 console.log(`kes: ${Buffer.from(plaintext).equals(key.plaintext) ? 'round trip ok' : 'MISMATCH'}`);

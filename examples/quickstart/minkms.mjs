@@ -1,10 +1,11 @@
 // MinIO KMS: start a local MinKMS test server, configure the connector with MinIO's variables, use it.
-import { createConnectorRegistry } from '@kmskit/core';
-import { minkmsConnector } from '@kmskit/conn-minkms';
-import { startMinkmsServer } from '@kmskit/testing';
+
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { minkmsConnector } from '@kmskit/conn-minkms';
+import { createConnectorRegistry } from '@kmskit/core';
+import { startMinkmsServer } from '@kmskit/testing';
 
 const server = await startMinkmsServer({ listeners: 2 });
 const caFile = join(mkdtempSync(join(tmpdir(), 'kmskit-minkms-')), 'ca.pem');
@@ -28,6 +29,8 @@ const plaintext = await kms.decrypt({
   context: { bucket: 'bucket/object' },
 });
 
-console.log(`minkms: ${Buffer.from(plaintext).equals(key.plaintext) ? 'round trip ok' : 'MISMATCH'} (key version ${key.version})`);
+console.log(
+  `minkms: ${Buffer.from(plaintext).equals(key.plaintext) ? 'round trip ok' : 'MISMATCH'} (key version ${key.version})`,
+);
 await kms.close();
 await server.close();

@@ -8,7 +8,10 @@ const script = (name: string) => new URL(`../${name}`, import.meta.url).pathname
 describe('README examples', () => {
   it('builtin round trip', async () => {
     const { stdout } = await run(process.execPath, [script('builtin.mjs')], {
-      env: { ...process.env, MINIO_KMS_SECRET_KEY: `my-key:${Buffer.alloc(32, 1).toString('base64')}` },
+      env: {
+        ...process.env,
+        MINIO_KMS_SECRET_KEY: `my-key:${Buffer.alloc(32, 1).toString('base64')}`,
+      },
     });
     expect(stdout).toContain('key my-key: round trip ok');
   });

@@ -100,7 +100,12 @@ export function decodeContext(bytes: Uint8Array): Record<string, string> {
       );
     }
     // A plain assignment of `__proto__` would set the prototype instead of adding the key.
-    Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(result, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return result;
 }

@@ -57,11 +57,18 @@ export async function createTestPki(options: { commonName?: string } = {}): Prom
     keys: caKeys,
     extensions: [
       new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
+        true,
+      ),
       await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
     ],
   });
-  const ca: TestCertificate = { cert: caCert.toString('pem'), key: await exportKey(caKeys.privateKey), commonName };
+  const ca: TestCertificate = {
+    cert: caCert.toString('pem'),
+    key: await exportKey(caKeys.privateKey),
+    commonName,
+  };
 
   const issue = async (
     subject: string,
@@ -70,13 +77,24 @@ export async function createTestPki(options: { commonName?: string } = {}): Prom
   ): Promise<TestCertificate> => {
     const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
     const names: x509.JsonGeneralName[] = [
-      ...(issueOptions.dnsNames ?? (usage === 'server' ? ['localhost'] : [])).map((value) => ({ type: 'dns' as const, value })),
-      ...(issueOptions.ipAddresses ?? (usage === 'server' ? ['127.0.0.1'] : [])).map((value) => ({ type: 'ip' as const, value })),
+      ...(issueOptions.dnsNames ?? (usage === 'server' ? ['localhost'] : [])).map((value) => ({
+        type: 'dns' as const,
+        value,
+      })),
+      ...(issueOptions.ipAddresses ?? (usage === 'server' ? ['127.0.0.1'] : [])).map((value) => ({
+        type: 'ip' as const,
+        value,
+      })),
     ];
     const extensions: x509.Extension[] = [
       new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-      new x509.ExtendedKeyUsageExtension([usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+        true,
+      ),
+      new x509.ExtendedKeyUsageExtension([
+        usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth,
+      ]),
       await x509.AuthorityKeyIdentifierExtension.create(caCert, false),
     ];
     if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names));
@@ -91,12 +109,17 @@ export async function createTestPki(options: { commonName?: string } = {}): Prom
       signingKey: caKeys.privateKey,
       extensions,
     });
-    return { cert: cert.toString('pem'), key: await exportKey(keys.privateKey), commonName: subject };
+    return {
+      cert: cert.toString('pem'),
+      key: await exportKey(keys.privateKey),
+      commonName: subject,
+    };
   };
 
   return {
     ca,
-    issueServer: (issueOptions = {}) => issue(issueOptions.commonName ?? 'localhost', 'server', issueOptions),
+    issueServer: (issueOptions = {}) =>
+      issue(issueOptions.commonName ?? 'localhost', 'server', issueOptions),
     issueClient: (name, issueOptions = {}) => issue(name, 'client', issueOptions),
   };
 }

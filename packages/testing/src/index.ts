@@ -1,3 +1,3 @@
 export { createTestPki, type IssueOptions, type TestCertificate, type TestPki } from './certs.js';
-export * from './minkms/index.js';
 export * from './kes/index.js';
+export * from './minkms/index.js';

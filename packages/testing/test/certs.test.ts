@@ -1,5 +1,5 @@
-import { once } from 'node:events';
 import { X509Certificate } from 'node:crypto';
+import { once } from 'node:events';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -27,7 +27,13 @@ describe('createTestPki', () => {
     const serverCert = await pki.issueServer();
     const clientCert = await pki.issueClient('client-a');
     const server = https.createServer(
-      { cert: serverCert.cert, key: serverCert.key, ca: pki.ca.cert, requestCert: true, rejectUnauthorized: true },
+      {
+        cert: serverCert.cert,
+        key: serverCert.key,
+        ca: pki.ca.cert,
+        requestCert: true,
+        rejectUnauthorized: true,
+      },
       (request, response) => {
         const peer = (request.socket as import('node:tls').TLSSocket).getPeerCertificate();
         response.end(peer.subject.CN);
@@ -39,13 +45,16 @@ describe('createTestPki', () => {
     const { port } = server.address() as AddressInfo;
     const body = await new Promise<string>((resolve, reject) => {
       https
-        .get({ host: '127.0.0.1', port, ca: pki.ca.cert, cert: clientCert.cert, key: clientCert.key }, (response) => {
-          let text = '';
-          response.on('data', (chunk) => {
-            text += chunk;
-          });
-          response.on('end', () => resolve(text));
-        })
+        .get(
+          { host: '127.0.0.1', port, ca: pki.ca.cert, cert: clientCert.cert, key: clientCert.key },
+          (response) => {
+            let text = '';
+            response.on('data', (chunk) => {
+              text += chunk;
+            });
+            response.on('end', () => resolve(text));
+          },
+        )
         .on('error', reject);
     });
     expect(body).toBe('client-a');

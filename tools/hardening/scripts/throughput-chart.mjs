@@ -95,7 +95,8 @@ function chart({ series, levels: xs, machine: facts, seconds: perPoint }) {
   const x = (i) => left + (xs.length === 1 ? plotW / 2 : (i * plotW) / (xs.length - 1));
   const y = (value) => top + plotH - (value / maxY) * plotH;
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12" role="img">`,
+    '<title>Throughput of the KES and MinKMS connectors against concurrency</title>',
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${left + plotW / 2}" y="22" text-anchor="middle" font-size="15">KMS connector throughput against concurrency</text>`,
   ];

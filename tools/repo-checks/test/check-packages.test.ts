@@ -21,13 +21,19 @@ describe('check-packages', () => {
     cpSync(join(root, 'packages', 'core', 'package.json'), join(folder, 'package.json'));
     writeFileSync(
       join(folder, 'package.json'),
-      JSON.stringify({ name: '@kmskit/conn-broken', exports: { '.': { import: './dist/index.js' } }, sideEffects: true }),
+      JSON.stringify({
+        name: '@kmskit/conn-broken',
+        exports: { '.': { import: './dist/index.js' } },
+        sideEffects: true,
+      }),
     );
     const problems: string[] = checkPackages(scratch);
     expect(problems).toContain('packages/conn-broken: `exports["."].types` is missing');
     expect(problems).toContain('packages/conn-broken: `sideEffects` must be false');
     expect(problems).toContain('packages/conn-broken: `engines.node` is missing');
     expect(problems).toContain('packages/conn-broken: README.md is missing');
-    expect(problems).toContain('packages/conn-broken: connector package without test/conformance.test.ts');
+    expect(problems).toContain(
+      'packages/conn-broken: connector package without test/conformance.test.ts',
+    );
   });
 });

@@ -19,8 +19,18 @@ describe('packed core and conn-builtin', () => {
       run('npm', ['pack', '--pack-destination', project, '--silent'], join(root, 'packages', name));
     }
     const tarballs = readdirSync(project).filter((file) => file.endsWith('.tgz'));
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...tarballs.map((t) => `./${t}`)]);
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+    );
+    run('npm', [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--loglevel=error',
+      ...tarballs.map((t) => `./${t}`),
+    ]);
   }, 180_000);
   afterAll(() => rmSync(project, { recursive: true, force: true }));
 
@@ -39,7 +49,14 @@ const key = await kms.generateKey({ context: { bucket: 'bucket/object' } });
 const plaintext = await kms.decrypt({ name: key.keyId, ciphertext: key.ciphertext, context: { bucket: 'bucket/object' } });
 console.log(Buffer.from(plaintext).equals(Buffer.from(key.plaintext)) ? 'esm ok' : 'esm mismatch');`,
     );
-    expect(execFileSync(process.execPath, ['esm.mjs'], { cwd: project, env: { ...process.env, KEY: secretKey } }).toString().trim()).toBe('esm ok');
+    expect(
+      execFileSync(process.execPath, ['esm.mjs'], {
+        cwd: project,
+        env: { ...process.env, KEY: secretKey },
+      })
+        .toString()
+        .trim(),
+    ).toBe('esm ok');
   });
 
   it('round-trips through require', () => {
@@ -53,7 +70,10 @@ kms.generateKey({ name: 'my-key' }).then(async (key) => {
   console.log(Buffer.from(plaintext).equals(Buffer.from(key.plaintext)) ? 'cjs ok' : 'cjs mismatch');
 });`,
     );
-    const output = execFileSync(process.execPath, ['--no-warnings', 'cjs.cjs'], { cwd: project, env: { ...process.env, KEY: secretKey } });
+    const output = execFileSync(process.execPath, ['--no-warnings', 'cjs.cjs'], {
+      cwd: project,
+      env: { ...process.env, KEY: secretKey },
+    });
     expect(output.toString().trim()).toBe('cjs ok');
   });
 
@@ -71,7 +91,17 @@ export { code };`,
     );
     writeFileSync(
       join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: false, types: [] }, files: ['check.mts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: [],
+        },
+        files: ['check.mts'],
+      }),
     );
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     expect(() => run(process.execPath, [tsc, '-p', 'tsconfig.json'])).not.toThrow();

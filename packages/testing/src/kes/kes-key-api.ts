@@ -1,7 +1,7 @@
 /** The `/v1/key/…` APIs of the KES test server. */
 
 import { randomBytes } from 'node:crypto';
-import { hmacKes, openKes, sealKes } from './kes-keystore.js';
+import { hmacKes, type KesStoredKey, openKes, sealKes } from './kes-keystore.js';
 import {
   type Body,
   checkName,
@@ -42,10 +42,9 @@ export function describeKey(
   _request: KesRouteRequest,
   name: string,
 ): KesReply {
-  const checked = checkName(state, name);
-  if (typeof checked !== 'string') return checked;
-  const stored = state.store.get(checked);
-  if (stored === undefined) return error(state, 404, 'key does not exist');
+  const found = existingKey(state, name);
+  if (found.reply) return found.reply;
+  const { name: checked, stored } = found;
   if (state.version === 'v0.22') {
     const document = {
       name: checked,
@@ -84,10 +83,9 @@ export function generateKey(
   request: KesRouteRequest,
   name: string,
 ): KesReply {
-  const checked = checkName(state, name);
-  if (typeof checked !== 'string') return checked;
-  const stored = state.store.get(checked);
-  if (stored === undefined) return error(state, 404, 'key does not exist');
+  const found = existingKey(state, name);
+  if (found.reply) return found.reply;
+  const { stored } = found;
   // Newer servers read the body only when there is one; v0.22 always decodes it.
   const emptyAllowed = state.version !== 'v0.22' && request.body.length === 0;
   const body: Body = emptyAllowed ? { fields: {} } : readBody(state, request.body, ['context']);
@@ -110,10 +108,9 @@ export function encryptKey(
   request: KesRouteRequest,
   name: string,
 ): KesReply {
-  const checked = checkName(state, name);
-  if (typeof checked !== 'string') return checked;
-  const stored = state.store.get(checked);
-  if (stored === undefined) return error(state, 404, 'key does not exist');
+  const found = existingKey(state, name);
+  if (found.reply) return found.reply;
+  const { stored } = found;
   const body = readBody(state, request.body, ['plaintext', 'context']);
   if (body.reply) return body.reply;
   const ciphertext = sealKes(
@@ -130,10 +127,9 @@ export function decryptKey(
   request: KesRouteRequest,
   name: string,
 ): KesReply {
-  const checked = checkName(state, name);
-  if (typeof checked !== 'string') return checked;
-  const stored = state.store.get(checked);
-  if (stored === undefined) return error(state, 404, 'key does not exist');
+  const found = existingKey(state, name);
+  if (found.reply) return found.reply;
+  const { stored } = found;
   const body = readBody(state, request.body, ['ciphertext', 'context']);
   if (body.reply) return body.reply;
   const plaintext = openKes(
@@ -147,10 +143,9 @@ export function decryptKey(
 }
 
 export function hmacKey(state: KesServerState, request: KesRouteRequest, name: string): KesReply {
-  const checked = checkName(state, name);
-  if (typeof checked !== 'string') return checked;
-  const stored = state.store.get(checked);
-  if (stored === undefined) return error(state, 404, 'key does not exist');
+  const found = existingKey(state, name);
+  if (found.reply) return found.reply;
+  const { stored } = found;
   const body = readBody(state, request.body, ['message']);
   if (body.reply) return body.reply;
   return json(200, {
@@ -180,4 +175,16 @@ export function listKeys(
   }
   const prefix = pattern === '*' ? '' : pattern;
   return json(200, { names: names.filter((name) => name.startsWith(prefix)), continue_at: '' });
+}
+
+/** Looks up a key by name, or returns the reply KES sends for an invalid or unknown name. */
+function existingKey(
+  state: KesServerState,
+  name: string,
+): { reply: KesReply } | { reply?: undefined; name: string; stored: KesStoredKey } {
+  const checked = checkName(state, name);
+  if (typeof checked !== 'string') return { reply: checked };
+  const stored = state.store.get(checked);
+  if (stored === undefined) return { reply: error(state, 404, 'key does not exist') };
+  return { name: checked, stored };
 }

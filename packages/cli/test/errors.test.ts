@@ -107,7 +107,7 @@ describe('configuration errors', () => {
     expectOneLineFailure(
       result,
       1,
-      /unknown connector type 'vault': registered types are 'builtin', 'kes', 'minkms'/,
+      /KMSKIT_CONNECTOR="vault" names no registered connector: registered types are 'builtin', 'kes', 'minkms'/,
     );
   });
 });

@@ -22,9 +22,9 @@ const HEX = '0123456789abcdef';
  */
 export function encodeContext(context?: Context | null): Uint8Array {
   if (context === undefined || context === null) return EMPTY_CONTEXT.slice();
-  if (typeof context !== 'object') {
+  if (typeof context !== 'object' || Array.isArray(context)) {
     throw new InvalidContextError(
-      `invalid context of type ${typeof context}: pass an object or a Map of strings`,
+      `invalid context of type ${Array.isArray(context) ? 'array' : typeof context}: pass an object or a Map of strings`,
     );
   }
   const entries: Array<[string, string]> = [];

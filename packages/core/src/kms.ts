@@ -308,6 +308,11 @@ export class KMS {
     const started = performance.now();
     const call = new CallState(operation, options?.signal);
     try {
+      if (call.callerSignal !== undefined && !(call.callerSignal instanceof AbortSignal)) {
+        throw optionError(
+          `${operation}: \`signal\` must be an AbortSignal, got ${describe(call.callerSignal)}`,
+        );
+      }
       if (call.callerSignal?.aborted) {
         throw new CanceledError(`${operation} was canceled before it started`);
       }
@@ -466,6 +471,12 @@ function outcomeOf(error: unknown): CallOutcome {
   if (!KmsError.isInstance(error)) return isOptionError(error) ? 'error' : 'failure';
   if (error.code === 'kms:Canceled') return 'canceled';
   return error.status >= 500 ? 'failure' : 'error';
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return value.constructor?.name ?? 'object';
+  return typeof value;
 }
 
 function requireName(name: unknown, operation: KmsOperation): string {

@@ -8,6 +8,7 @@ import type { Connector } from './connector.js';
 import {
   detectKmsKind,
   type Env,
+  isPresent,
   KMS_ENV_VARIABLES,
   KMS_KIND_PACKAGES,
   KmsConfigurationError,
@@ -117,14 +118,33 @@ export class ConnectorRegistry {
 
   #definitionFromEnv(env: Env): ConnectorDefinition<unknown> {
     const selected = env[CONNECTOR_TYPE_VARIABLE];
-    if (selected) return this.#definition(selected);
-
     const kind = detectKmsKind(env);
+    if (selected !== undefined && selected !== '') {
+      const definition = this.#definitions.get(selected);
+      if (!definition) {
+        const known = this.types();
+        throw new KmsConfigurationError(
+          `${CONNECTOR_TYPE_VARIABLE}=${JSON.stringify(selected)} names no registered connector: registered types are ${known.length ? known.map((t) => `'${t}'`).join(', ') : 'none'}`,
+          [CONNECTOR_TYPE_VARIABLE],
+        );
+      }
+      if (kind && definition.kind !== kind) {
+        const variable = KMS_ENV_VARIABLES[kind].find((name) => isPresent(env, name)) ?? kind;
+        throw new KmsConfigurationError(
+          `${CONNECTOR_TYPE_VARIABLE}=${JSON.stringify(selected)} and ${variable} are both set: unset one of them`,
+          [CONNECTOR_TYPE_VARIABLE, variable],
+        );
+      }
+      return definition;
+    }
+
     if (!kind) {
       const names = Object.values(KMS_ENV_VARIABLES)
         .map((group) => group[0])
         .join(', ');
-      throw new KmsConfigurationError(`no KMS configured: set one of ${names}`);
+      throw new KmsConfigurationError(
+        `no KMS configured: set one of ${names}, or ${CONNECTOR_TYPE_VARIABLE} to a registered connector type`,
+      );
     }
     const definition = [...this.#definitions.values()].find((candidate) => candidate.kind === kind);
     if (!definition) {

@@ -124,6 +124,15 @@ describe('KMS input checks', () => {
     ).rejects.toThrow(RangeError);
   });
 
+  it('rejects a signal of another type', async () => {
+    const signal = 'x' as unknown as AbortSignal;
+    const error = await kms.generateKey({}, { signal }).catch((e) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toBe('generateKey: `signal` must be an AbortSignal, got string');
+    expect(kms.metrics().operations.generateKey.failure).toBe(0);
+    expect(kms.metrics().operations.generateKey.error).toBe(1);
+  });
+
   it('maps prefix * to all keys', async () => {
     let prefix = 'unset';
     const listing = createKMS({

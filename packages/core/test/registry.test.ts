@@ -84,6 +84,37 @@ describe('ConnectorRegistry', () => {
     });
     const kms = await registry.createFromEnv({ KMSKIT_CONNECTOR: 'vault' });
     expect(kms.type).toBe('vault');
-    await expect(registry.createFromEnv({})).rejects.toThrow(/no KMS configured/);
+    await expect(registry.createFromEnv({})).rejects.toThrow(
+      /no KMS configured: .*or KMSKIT_CONNECTOR to a registered connector type/,
+    );
+  });
+
+  it('names KMSKIT_CONNECTOR when unknown', async () => {
+    const registry = createConnectorRegistry().register(builtinLike);
+    const error = await registry.createFromEnv({ KMSKIT_CONNECTOR: 'vault' }).catch((e) => e);
+    expect(error).toBeInstanceOf(KmsConfigurationError);
+    expect(error.message).toBe(
+      `KMSKIT_CONNECTOR="vault" names no registered connector: registered types are 'builtin'`,
+    );
+  });
+
+  it('rejects KMSKIT_CONNECTOR beside MinIO variables', async () => {
+    const registry = createConnectorRegistry()
+      .register(builtinLike)
+      .register({
+        type: 'vault',
+        create: () => ({ ...fakeConnector(), type: 'vault' }),
+        fromEnv: () => ({}),
+      });
+    const error = await registry
+      .createFromEnv({ KMSKIT_CONNECTOR: 'vault', MINIO_KMS_SECRET_KEY: 'k:AAAA' })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(KmsConfigurationError);
+    expect(error.variables).toEqual(['KMSKIT_CONNECTOR', 'MINIO_KMS_SECRET_KEY']);
+    const kms = await registry.createFromEnv({
+      KMSKIT_CONNECTOR: 'builtin',
+      MINIO_KMS_SECRET_KEY: 'k:AAAA',
+    });
+    expect(kms.type).toBe('builtin');
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The `kmskit` executable. SIGINT and SIGTERM abort the run's signal when a long-running command
  * (`dev-server`) listens to it, so that it can stop cleanly. Otherwise, and on a second signal,
- * the process exits at once with 130 (SIGINT) or 143 (SIGTERM).
+ * the process exits at once with 130 (SIGINT) or 143 (SIGTERM). The `exit` handler of
+ * pending-file.ts then removes the temporary output file of `encrypt` or `decrypt`.
  */
 
 import { getEventListeners } from 'node:events';

@@ -4,7 +4,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Transform, type TransformCallback, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -17,7 +17,8 @@ import {
   type SseType,
 } from '@kmskit/s3-sse-adapter';
 import type { CliStream } from './cli-io.js';
-import { PendingFile, type StoredObjectMetadata, writeObjectMetadata } from './object-files.js';
+import { formatObjectMetadata, type StoredObjectMetadata } from './object-files.js';
+import { PendingFile } from './pending-file.js';
 import { createProgressStream } from './progress.js';
 
 /** Options of `encryptFile`. */
@@ -89,7 +90,7 @@ export async function encryptFile(
       hashes.transform(),
       createProgressStream(options.progress, 'encrypt', total),
       upload.createEncryptStream(),
-      createWriteStream(body.temporaryPath, { flags: 'wx' }),
+      body.createWriteStream(),
     );
     const { etag, clientETag } = upload.finish(hashes.md5());
     const storedSize = (await stat(body.temporaryPath)).size;
@@ -102,7 +103,7 @@ export async function encryptFile(
       etag,
       metadata: upload.metadata,
     };
-    await writeObjectMetadata(meta.temporaryPath, stored);
+    await meta.write(formatObjectMetadata(stored));
     await body.commit();
     await meta.commit();
     return { size: hashes.size, storedSize, sha256: hashes.sha256(), clientETag, stored };
@@ -146,9 +147,7 @@ export async function decryptFile(options: DecryptFileOptions): Promise<FileCryp
       createProgressStream(options.progress, 'decrypt', storedSize),
       reader.createDecryptStream(),
       hashes.transform(),
-      pending
-        ? createWriteStream(pending.temporaryPath, { flags: 'wx' })
-        : streamWriter(options.output as CliStream),
+      pending ? pending.createWriteStream() : streamWriter(options.output as CliStream),
     );
     await pending?.commit();
     return { size: hashes.size, storedSize, sha256: hashes.sha256(), clientETag: reader.etag };

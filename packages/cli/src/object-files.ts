@@ -4,9 +4,7 @@
  * `X-Minio-Internal-Server-Side-Encryption-*` entries MinIO keeps in `xl.meta`).
  */
 
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { SseType } from '@kmskit/s3-sse-adapter';
 
 /** The content of a `.meta.json` file. */
@@ -32,12 +30,9 @@ export function metadataPathFor(file: string): string {
   return `${file}.meta.json`;
 }
 
-/** Writes a metadata file. */
-export async function writeObjectMetadata(
-  path: string,
-  value: StoredObjectMetadata,
-): Promise<void> {
-  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
+/** Returns the text of a metadata file: indented JSON and a final newline. */
+export function formatObjectMetadata(value: StoredObjectMetadata): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
 }
 
 /**
@@ -78,31 +73,4 @@ export async function readObjectMetadata(path: string): Promise<StoredObjectMeta
     throw invalid('metadata');
   }
   return value as StoredObjectMetadata;
-}
-
-/**
- * A file written under a temporary name beside its destination and renamed into place on
- * `commit`, so a failed run never leaves a partial output file under the requested name.
- */
-export class PendingFile {
-  readonly path: string;
-  readonly temporaryPath: string;
-
-  constructor(path: string) {
-    this.path = path;
-    this.temporaryPath = join(
-      dirname(path),
-      `.${basename(path)}.${randomBytes(4).toString('hex')}.partial`,
-    );
-  }
-
-  /** Moves the temporary file to its destination. */
-  async commit(): Promise<void> {
-    await rename(this.temporaryPath, this.path);
-  }
-
-  /** Removes the temporary file, if it exists. */
-  async discard(): Promise<void> {
-    await rm(this.temporaryPath, { force: true });
-  }
 }

@@ -1,8 +1,9 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isolatedEnv, temporaryDirectory } from './helpers.js';
@@ -28,6 +29,47 @@ function runBin(args: string[], env: Record<string, string | undefined>): Promis
       },
     );
   });
+}
+
+/** Large enough that writing the output takes a few hundred milliseconds. */
+const LARGE_FILE_SIZE = 128 * 1024 * 1024;
+
+/**
+ * Runs the binary, sends `signal` as soon as a `.partial` file in `directory` has data, and
+ * returns the exit status and the mode the partial file had. `mode` stays undefined when the run
+ * ended before any partial file was seen.
+ */
+async function interruptMidRun(
+  args: string[],
+  env: Record<string, string | undefined>,
+  directory: string,
+  signal: NodeJS.Signals,
+): Promise<{ status: number | null; mode: number | undefined }> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: 'ignore',
+  });
+  let exited = false;
+  const status = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      exited = true;
+      resolve(code);
+    }),
+  );
+  let mode: number | undefined;
+  while (!exited && mode === undefined) {
+    const partial = readdirSync(directory).find((name) => name.endsWith('.partial'));
+    const info = partial
+      ? statSync(join(directory, partial), { throwIfNoEntry: false })
+      : undefined;
+    if (info && info.size > 0) {
+      mode = info.mode & 0o777;
+      child.kill(signal);
+    } else {
+      await sleep(2);
+    }
+  }
+  return { status: await status, mode };
 }
 
 describe('kmskit binary', () => {
@@ -116,5 +158,36 @@ describe('kmskit binary', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/created a new builtin key/);
     expect(lines[1]).toMatch(/^kmskit: .*\(kms:InvalidCiphertextException\)$/);
+  });
+
+  it('SIGINT removes the partial file', async () => {
+    const env = await isolatedEnv();
+    const directory = await temporaryDirectory();
+    const file = join(directory, 'big.bin');
+    await writeFile(file, Buffer.alloc(LARGE_FILE_SIZE, 7));
+
+    const result = await interruptMidRun(['encrypt', file], env, directory, 'SIGINT');
+
+    expect(result.mode).toBe(0o600);
+    expect(result.status).toBe(130);
+    expect(readdirSync(directory)).toEqual(['big.bin']);
+  });
+
+  it('SIGTERM removes partial plaintext', async () => {
+    const env = await isolatedEnv();
+    const directory = await temporaryDirectory();
+    const file = join(directory, 'big.bin');
+    await writeFile(file, Buffer.alloc(LARGE_FILE_SIZE, 7));
+    expect((await runBin(['encrypt', file], env)).status).toBe(0);
+
+    const result = await interruptMidRun(['decrypt', `${file}.enc`], env, directory, 'SIGTERM');
+
+    expect(result.mode).toBe(0o600);
+    expect(result.status).toBe(143);
+    expect(readdirSync(directory).sort()).toEqual([
+      'big.bin',
+      'big.bin.enc',
+      'big.bin.enc.meta.json',
+    ]);
   });
 });

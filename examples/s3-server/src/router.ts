@@ -22,7 +22,13 @@ import {
 import { isValidBucketName } from './bucket-names.js';
 import { completeMultipartUpload } from './complete-multipart.js';
 import { copyObject } from './copy-object.js';
-import { errorXml, notImplemented, ServerError, toErrorResponse } from './errors.js';
+import {
+  type ErrorResponse,
+  errorXml,
+  notImplemented,
+  ServerError,
+  toErrorResponse,
+} from './errors.js';
 import { deleteObject, getObject } from './get-object.js';
 import { abortMultipartUpload, createMultipartUpload, uploadPart } from './multipart-handlers.js';
 import type { ObjectStore } from './object-store.js';
@@ -30,11 +36,25 @@ import { putObject } from './put-object.js';
 import type { RequestContext } from './request-context.js';
 import { type Credentials, verifySignature } from './sigv4.js';
 
-/** A log entry of the server. It never contains keys, credentials or object data. */
+/**
+ * A log entry of the server. It never contains request headers, keys, credentials or object
+ * data: a failed request is described by its method, path, status and S3 error code.
+ */
 export interface S3ServerLogEntry {
-  level: 'info' | 'error';
+  /** `info` for start and stop, `warn` for an error response, `error` for a server fault. */
+  level: 'info' | 'warn' | 'error';
+  /** One line, such as `GET /demo/a.txt 404 NoSuchKey`. */
   message: string;
   requestId?: string;
+  /** The request method of a failed request. */
+  method?: string;
+  /** The percent-encoded request path of a failed request, without the query. */
+  path?: string;
+  /** The HTTP status sent for a failed request. */
+  status?: number;
+  /** The S3 error code sent for a failed request. */
+  code?: string;
+  /** The error behind a server fault (`level: 'error'`) only. */
   error?: unknown;
 }
 
@@ -105,14 +125,7 @@ async function handle(
     await route(context)(context);
   } catch (error) {
     const failure = toErrorResponse(error);
-    if (failure.unexpected) {
-      options.log({
-        level: 'error',
-        message: `${request.method} ${rawPath} failed`,
-        requestId,
-        error,
-      });
-    }
+    logFailure(options, request, response, rawPath, requestId, failure, error);
     if (response.headersSent) {
       response.destroy();
       return;
@@ -128,6 +141,36 @@ async function handle(
     response.setHeader('content-length', String(body.length));
     response.end(body);
   }
+}
+
+/**
+ * Logs a request that ends in an error. A failure after the response headers went out cuts the
+ * connection, so its entry carries the status already sent.
+ */
+function logFailure(
+  options: RouterOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+  path: string,
+  requestId: string,
+  failure: ErrorResponse,
+  error: unknown,
+): void {
+  const method = request.method ?? 'GET';
+  const status = response.headersSent ? response.statusCode : failure.status;
+  const outcome = response.headersSent
+    ? `${status} ${failure.code}, response aborted`
+    : `${status} ${failure.code}`;
+  options.log({
+    level: failure.unexpected ? 'error' : 'warn',
+    message: `${method} ${path} ${outcome}`,
+    requestId,
+    method,
+    path,
+    status,
+    code: failure.code,
+    ...(failure.unexpected && { error }),
+  });
 }
 
 /** Picks the operation from the method, the path and the query. */

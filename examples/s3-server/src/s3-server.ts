@@ -39,7 +39,10 @@ export interface S3ServerOptions {
   insecureHttp?: boolean;
   /** Encrypts writes that ask for no SSE in buckets without default encryption. */
   autoEncryption?: AutoEncryption;
-  /** Receives start, stop and unexpected-error entries. @default no logging */
+  /**
+   * Receives one entry at start and stop, and one per request that ends in an error response.
+   * An exception it throws is ignored. @default no logging
+   */
   log?: (entry: S3ServerLogEntry) => void;
 }
 
@@ -73,7 +76,7 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
     accessKeyId: `AK${randomBytes(9).toString('hex').toUpperCase()}`,
     secretAccessKey: randomBytes(30).toString('base64url'),
   };
-  const log = options.log ?? (() => {});
+  const log = safeLog(options.log);
   const secure = options.insecureHttp !== true;
 
   const store = new ObjectStore(options.dataDir);
@@ -123,5 +126,20 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
       });
       return closing;
     },
+  };
+}
+
+/** Wraps the caller's log function so that a failing logger cannot break a request. */
+function safeLog(log: S3ServerOptions['log']): (entry: S3ServerLogEntry) => void {
+  if (log === undefined) return () => {};
+  if (typeof log !== 'function') {
+    throw new TypeError('startS3Server: option `log` must be a function that takes a log entry');
+  }
+  return (entry) => {
+    try {
+      log(entry);
+    } catch {
+      // A logger that throws has nowhere to report to; the request goes on without the entry.
+    }
   };
 }

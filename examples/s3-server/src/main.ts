@@ -1,100 +1,122 @@
 #!/usr/bin/env node
 /**
- * Runs the example server until Ctrl-C:
- *
- *     node dist/main.js [--data-dir ./s3-data] [--port 9000]
- *
- * The builtin KMS key comes from `MINIO_KMS_SECRET_KEY` (`<name>:<base64 of 32 bytes>`); without
- * it a key is generated once and kept in `<data-dir>/kms-secret.key`. The access key comes from
- * `MINIO_ROOT_USER` and `MINIO_ROOT_PASSWORD`; without them a pair is generated once and kept in
- * `<data-dir>/credentials.json`. The CA certificate to trust is written to `<data-dir>/ca.pem`.
+ * `kmskit-s3-server`: runs the example server until Ctrl-C or SIGTERM. `--help` describes the
+ * options and variables. Errors are printed as one line `kmskit-s3-server: …`. The exit status is
+ * 2 for a usage or configuration mistake and 1 when the server cannot start.
  */
 
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createBuiltinConnector } from '@kmskit/conn-builtin';
-import { createKMS } from '@kmskit/core';
-import { startS3Server } from './s3-server.js';
-import type { Credentials } from './sigv4.js';
+import { createKMS, type KMS } from '@kmskit/core';
+import {
+  awsCliCommand,
+  CliError,
+  describeError,
+  describeListenError,
+  errnoText,
+  formatLogEntry,
+  oneLine,
+  PROGRAM,
+} from './cli-messages.js';
+import { parseCliArguments, USAGE } from './cli-options.js';
+import { type LoadedSecret, loadCredentials, loadSecretKey } from './cli-secrets.js';
+import type { S3ServerLogEntry } from './router.js';
+import { type S3Server, startS3Server } from './s3-server.js';
 
-const { values } = parseArgs({
-  options: {
-    'data-dir': { type: 'string', default: './s3-data' },
-    port: { type: 'string', default: '9000' },
-  },
-});
-const dataDir = resolve(values['data-dir']!);
-const port = Number(values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-  console.error(`invalid --port ${JSON.stringify(values.port)}: pass an integer from 0 to 65535`);
-  process.exit(2);
+/** Writes a log entry to stderr as one line. */
+function log(entry: S3ServerLogEntry): void {
+  process.stderr.write(`${formatLogEntry(entry)}\n`);
 }
-await mkdir(dataDir, { recursive: true });
 
-/** Reads a secret file written by an earlier run, or writes a new one readable by its owner only. */
-async function keptSecret(path: string, create: () => string): Promise<string> {
+/** Creates the builtin KMS, naming the variable or file of a bad key. */
+function createKms(secret: LoadedSecret): KMS {
   try {
-    return (await readFile(path, 'utf8')).trim();
+    return createKMS({ connector: createBuiltinConnector({ secretKey: secret.value }) });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    const value = create();
-    await writeFile(path, `${value}\n`, { mode: 0o600, flag: 'wx' });
-    console.log(`generated ${path}`);
-    return value;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new CliError(`${secret.source}: ${oneLine(message)}`, secret.fromEnvironment ? 2 : 1);
   }
 }
 
-const secretKey =
-  process.env.MINIO_KMS_SECRET_KEY ??
-  (await keptSecret(
-    join(dataDir, 'kms-secret.key'),
-    () => `s3-example-key:${randomBytes(32).toString('base64')}`,
-  ));
-const credentialsFile = join(dataDir, 'credentials.json');
-const credentials: Credentials =
-  process.env.MINIO_ROOT_USER && process.env.MINIO_ROOT_PASSWORD
-    ? {
-        accessKeyId: process.env.MINIO_ROOT_USER,
-        secretAccessKey: process.env.MINIO_ROOT_PASSWORD,
-      }
-    : JSON.parse(
-        await keptSecret(credentialsFile, () =>
-          JSON.stringify({
-            accessKeyId: `AK${randomBytes(9).toString('hex').toUpperCase()}`,
-            secretAccessKey: randomBytes(30).toString('base64url'),
-          }),
-        ),
-      );
+/** Starts the server and returns it, or returns the exit status for `--help`. */
+async function start(argv: readonly string[]): Promise<S3Server | number> {
+  const options = parseCliArguments(argv);
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const { port, dataDir } = options;
+  try {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new CliError(
+      `failed to create the data folder ${dataDir} (${errnoText(error)}): pass another --data-dir`,
+      1,
+    );
+  }
+  const generated = (path: string) =>
+    log({ level: 'info', message: `generated ${path} (mode 0600)` });
+  const kms = createKms(await loadSecretKey(dataDir, process.env, generated));
+  const { credentials, file } = await loadCredentials(dataDir, process.env, generated);
 
-const kms = createKMS({ connector: createBuiltinConnector({ secretKey }) });
-const server = await startS3Server({
-  dataDir,
-  kms,
-  credentials,
-  port,
-  log: (entry) => {
-    const id = entry.requestId ? ` [${entry.requestId}]` : '';
-    if (entry.level === 'error') console.error(`${entry.message}${id}:`, entry.error);
-    else console.log(`${entry.message}${id}`);
-  },
-});
-const caFile = join(dataDir, 'ca.pem');
-await writeFile(caFile, server.ca ?? '');
+  let server: S3Server;
+  try {
+    server = await startS3Server({ dataDir, kms, credentials, port, log });
+  } catch (error) {
+    throw new CliError(describeListenError(error, port), 1);
+  }
+  const caFile = join(dataDir, 'ca.pem');
+  try {
+    await writeFile(caFile, server.ca ?? '');
+  } catch (error) {
+    await server.close();
+    throw new CliError(`failed to write ${caFile} (${errnoText(error)}): check --data-dir`, 1);
+  }
 
-console.log(`KMS key: ${kms.defaultKeyId} (builtin)`);
-console.log(`CA certificate: ${caFile}`);
-console.log(
-  process.env.MINIO_ROOT_USER
-    ? 'credentials: MINIO_ROOT_USER / MINIO_ROOT_PASSWORD'
-    : `credentials: ${credentialsFile}`,
-);
-console.log(
-  `try: AWS_CA_BUNDLE=${caFile} aws --endpoint-url ${server.endpoint} s3api create-bucket --bucket demo`,
-);
-console.log('Ctrl-C stops the server');
+  console.log(`KMS key: ${kms.defaultKeyId} (builtin)`);
+  console.log(`CA certificate: ${caFile}`);
+  console.log(`credentials: ${file ?? 'MINIO_ROOT_USER / MINIO_ROOT_PASSWORD'}`);
+  const command = awsCliCommand({
+    endpoint: server.endpoint,
+    region: server.region,
+    caFile,
+    credentials:
+      file === undefined
+        ? { kind: 'environment' }
+        : { kind: 'file', path: file, accessKeyId: credentials.accessKeyId },
+  });
+  console.log(`try: ${command}`);
+  console.log('Ctrl-C stops the server');
+  return server;
+}
 
-process.once('SIGINT', () => {
-  void server.close();
-});
+/** Closes the server on the first SIGINT or SIGTERM. A second signal exits at once. */
+function stopOnSignals(server: S3Server): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(signal === 'SIGINT' ? 130 : 143);
+    stopping = true;
+    server.close().then(
+      () => {
+        process.exitCode = 0;
+      },
+      (error: unknown) => {
+        process.stderr.write(`${PROGRAM}: stopping failed: ${describeError(error)}\n`);
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+try {
+  const result = await start(process.argv.slice(2));
+  if (typeof result === 'number') process.exitCode = result;
+  else stopOnSignals(result);
+} catch (error) {
+  const known = error instanceof CliError;
+  process.stderr.write(`${PROGRAM}: ${known ? error.message : describeError(error)}\n`);
+  process.exitCode = known ? error.exitCode : 1;
+}

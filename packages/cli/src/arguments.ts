@@ -72,23 +72,30 @@ export function expectPositionals(
 }
 
 /**
- * Parses a non-negative integer option such as `--limit`.
+ * Parses a non-negative integer option such as `--limit`, from `minimum` to `maximum`.
  *
- * @throws {UsageError} when the text is not a decimal integer in range.
+ * @throws {UsageError} when the text is not a decimal integer in range; the message states the
+ *   range that is accepted.
  */
 export function parseCount(
   command: string,
   option: string,
   text: string | undefined,
   maximum = Number.MAX_SAFE_INTEGER,
+  minimum = 0,
 ): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) > maximum) {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < minimum || value > maximum) {
+    const range =
+      maximum === Number.MAX_SAFE_INTEGER && minimum === 0
+        ? 'a non-negative integer'
+        : `an integer from ${minimum} to ${maximum}`;
     throw new UsageError(
-      `${command}: invalid --${option} ${JSON.stringify(text)}: expected an integer from 0 to ${maximum}`,
+      `${command}: invalid --${option} ${JSON.stringify(text)}: expected ${range}`,
     );
   }
-  return Number(text);
+  return value;
 }
 
 /**

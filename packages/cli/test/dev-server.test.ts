@@ -272,8 +272,22 @@ describe('dev-server in-process', () => {
   it.each([
     [['dev-server'], /dev-server: missing <kes\|minkms>/],
     [['dev-server', 'vault'], /dev-server: unknown server "vault": expected kes or minkms/],
-    [['dev-server', 'kes', '--listeners', '0'], /invalid --listeners 0/],
-    [['dev-server', 'kes', '--listeners', '17'], /invalid --listeners "17"/],
+    [
+      ['dev-server', 'kes', '--listeners', '0'],
+      /invalid --listeners "0": expected an integer from 1 to 16$/,
+    ],
+    [
+      ['dev-server', 'kes', '--listeners', '17'],
+      /invalid --listeners "17": expected an integer from 1 to 16$/,
+    ],
+    [
+      ['dev-server', 'minkms', '--listeners', '0'],
+      /invalid --listeners "0": expected an integer from 1 to 16$/,
+    ],
+    [
+      ['dev-server', 'minkms', '--listeners', '17'],
+      /invalid --listeners "17": expected an integer from 1 to 16$/,
+    ],
     [['dev-server', 'kes', '--port', '65535', '--listeners', '2'], /invalid --port 65535/],
     [['dev-server', 'kes', '--port', 'x'], /invalid --port "x"/],
   ])('%j is a usage error', async (argv, pattern) => {

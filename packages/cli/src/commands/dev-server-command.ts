@@ -55,10 +55,8 @@ export const devServerCommand: Command = {
         'listeners',
         values.listeners as string | undefined,
         MAX_LISTENERS,
+        1,
       ) ?? 1;
-    if (listeners < 1) {
-      throw new UsageError(`dev-server: invalid --listeners 0: expected 1 to ${MAX_LISTENERS}`);
-    }
     if (port !== 0 && port + listeners - 1 > MAX_PORT) {
       throw new UsageError(
         `dev-server: invalid --port ${port}: ${listeners} listeners need ports up to ${port + listeners - 1}, above ${MAX_PORT}`,

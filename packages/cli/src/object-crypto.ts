@@ -17,6 +17,7 @@ import {
   type SseType,
 } from '@kmskit/s3-sse-adapter';
 import type { CliStream } from './cli-io.js';
+import { fileAccessError, isSystemError } from './file-checks.js';
 import { formatObjectMetadata, type StoredObjectMetadata } from './object-files.js';
 import { PendingFile } from './pending-file.js';
 import { createProgressStream } from './progress.js';
@@ -74,7 +75,7 @@ export interface FileCryptoResult {
 export async function encryptFile(
   options: EncryptFileOptions,
 ): Promise<FileCryptoResult & { stored: StoredObjectMetadata }> {
-  const total = (await stat(options.input)).size;
+  const total = await fileSize(options.input);
   const adapter = createSseAdapter({ kms: options.kms });
   const upload = await adapter.prepareUpload({
     bucket: options.bucket,
@@ -109,7 +110,7 @@ export async function encryptFile(
     return { size: hashes.size, storedSize, sha256: hashes.sha256(), clientETag, stored };
   } catch (error) {
     await Promise.all([body.discard(), meta.discard()]);
-    throw error;
+    throw describeFileError(error, options.input, [body, meta]);
   } finally {
     upload.dispose();
   }
@@ -123,7 +124,7 @@ export async function encryptFile(
  *   tampered metadata; `DareError` for a tampered body; `KmsError` for KMS failures.
  */
 export async function decryptFile(options: DecryptFileOptions): Promise<FileCryptoResult> {
-  const storedSize = (await stat(options.input)).size;
+  const storedSize = await fileSize(options.input);
   const adapter = createSseAdapter({ kms: options.kms });
   const reader = await adapter.openObject({
     bucket: options.bucket,
@@ -153,10 +154,39 @@ export async function decryptFile(options: DecryptFileOptions): Promise<FileCryp
     return { size: hashes.size, storedSize, sha256: hashes.sha256(), clientETag: reader.etag };
   } catch (error) {
     await pending?.discard();
-    throw error;
+    throw describeFileError(error, options.input, pending ? [pending] : []);
   } finally {
     reader.dispose();
   }
+}
+
+/** Returns the size of the input file in bytes. */
+async function fileSize(input: string): Promise<number> {
+  try {
+    return (await stat(input)).size;
+  } catch (error) {
+    throw isSystemError(error) ? fileAccessError('read', input, error) : error;
+  }
+}
+
+/**
+ * Turns a file system error of a run into a `FileAccessError` that names the input or the output
+ * the user gave, never a temporary file. Other errors pass unchanged.
+ */
+function describeFileError(error: unknown, input: string, outputs: PendingFile[]): unknown {
+  if (!isSystemError(error)) return error;
+  const output = outputs.find(
+    (file) => error.path === file.temporaryPath || error.path === file.path,
+  );
+  if (output) return fileAccessError('write', output.path, error);
+  // Errors of `read` and `write` on an open file carry no path.
+  if (error.path === input || error.syscall === 'read') {
+    return fileAccessError('read', input, error);
+  }
+  if (error.syscall === 'write' && outputs[0]) {
+    return fileAccessError('write', outputs[0].path, error);
+  }
+  return error;
 }
 
 /** Builds the SSE request headers a client would send to MinIO. */

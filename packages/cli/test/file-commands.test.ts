@@ -193,7 +193,7 @@ describe('encrypt and decrypt', () => {
     const again = await run(['encrypt', file], env);
     const forced = await run(['encrypt', file, '--force'], env);
 
-    expect(again.status).toBe(2);
+    expect(again.status).toBe(1);
     expect(again.errorLines).toEqual([
       `kmskit: encrypt: ${file}.enc exists: pass --force to overwrite it or --out to choose another file`,
     ]);
@@ -245,10 +245,79 @@ describe('encrypt and decrypt', () => {
   });
 });
 
+describe('file errors', () => {
+  it('input is a directory', async () => {
+    const { directory } = await fixture();
+    const env = await isolatedEnv({ MINIO_KMS_SECRET_KEY: MINIO_TEST_KEY });
+
+    const result = await run(['encrypt', directory, '--out', `${directory}.enc`], env);
+
+    expect(result.status).toBe(1);
+    expect(result.errorLines).toEqual([
+      `kmskit: cannot read ${directory}: it is a directory; pass a file`,
+    ]);
+    expect(existsSync(`${directory}.enc`)).toBe(false);
+  });
+
+  it.each([['encrypt'], ['decrypt']])('%s of a missing input', async (command) => {
+    const { directory } = await fixture();
+    const env = await isolatedEnv({ MINIO_KMS_SECRET_KEY: MINIO_TEST_KEY });
+    const missing = join(directory, 'missing.bin');
+
+    const result = await run([command, missing], env);
+
+    expect(result.status).toBe(1);
+    expect(result.errorLines).toEqual([
+      `kmskit: cannot read ${missing}: no such file; check the path`,
+    ]);
+  });
+
+  it('output directory is missing', async () => {
+    const { directory, file } = await fixture();
+    const env = await isolatedEnv({ MINIO_KMS_SECRET_KEY: MINIO_TEST_KEY });
+    const out = join(directory, 'no-such-dir', 'x.enc');
+
+    const result = await run(['encrypt', file, '--out', out], env);
+
+    expect(result.status).toBe(1);
+    expect(result.errorLines).toEqual([
+      `kmskit: cannot write ${out}: the directory ${join(directory, 'no-such-dir')} does not exist; create it or choose another file with --out`,
+    ]);
+    expect(readdirSync(directory)).toEqual(['photo.jpg']);
+  });
+
+  it('output is a directory', async () => {
+    const { directory, file } = await fixture();
+    const env = await isolatedEnv({ MINIO_KMS_SECRET_KEY: MINIO_TEST_KEY });
+    await run(['encrypt', file], env);
+
+    const result = await run(['decrypt', `${file}.enc`, '--out', directory, '--force'], env);
+
+    expect(result.status).toBe(1);
+    expect(result.errorLines).toEqual([
+      `kmskit: cannot write ${directory}: it is a directory; pass a file name with --out`,
+    ]);
+  });
+
+  it('existing decrypt output', async () => {
+    const { file } = await fixture();
+    const env = await isolatedEnv({ MINIO_KMS_SECRET_KEY: MINIO_TEST_KEY });
+    await run(['encrypt', file], env);
+    await writeFile(`${file}.dec`, 'keep me');
+
+    const result = await run(['decrypt', `${file}.enc`], env);
+
+    expect(result.status).toBe(1);
+    expect(result.errorLines).toEqual([
+      `kmskit: decrypt: ${file}.dec exists: pass --force to overwrite it or --out to choose another file`,
+    ]);
+    expect(await readFile(`${file}.dec`, 'utf8')).toBe('keep me');
+  });
+});
+
 describe('file command errors', () => {
   it.each([
     [['encrypt'], /encrypt: missing <file>/],
-    [['encrypt', 'missing.bin'], /encrypt: missing\.bin does not exist/],
     [['encrypt', '@file', '--sse', 'x'], /encrypt: invalid --sse "x": expected s3, kms or c/],
     [['encrypt', '@file', '--kms-key', 'k'], /encrypt: --kms-key needs --sse kms/],
     [

@@ -3,13 +3,13 @@
  * body and the internal metadata entries) and back.
  */
 
-import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { SseType } from '@kmskit/s3-sse-adapter';
 import { expectPositionals, type OptionValues, parseBase64Argument } from '../arguments.js';
 import { UsageError } from '../cli-errors.js';
 import type { Output } from '../cli-io.js';
 import type { Command } from '../command.js';
+import { checkInputFile, checkOutputFile } from '../file-checks.js';
 import { decryptFile, encryptFile } from '../object-crypto.js';
 import { metadataPathFor, readObjectMetadata } from '../object-files.js';
 
@@ -76,9 +76,10 @@ const encrypt: Command = {
     }
     const output = (values.out as string | undefined) ?? `${input}.enc`;
     const metadataPath = metadataPathFor(output);
-    checkInputFile('encrypt', input);
-    for (const path of [output, metadataPath])
-      checkOutputFile('encrypt', path, values.force === true);
+    await checkInputFile(input);
+    for (const path of [output, metadataPath]) {
+      await checkOutputFile('encrypt', path, values.force === true);
+    }
 
     const bucket = (values.bucket as string | undefined) ?? DEFAULT_BUCKET;
     const object = (values.object as string | undefined) ?? basename(input);
@@ -157,8 +158,8 @@ const decrypt: Command = {
     const output = toStdout
       ? undefined
       : ((values.out as string | undefined) ?? defaultDecryptOutput(input));
-    checkInputFile('decrypt', input);
-    if (output) checkOutputFile('decrypt', output, values.force === true);
+    await checkInputFile(input);
+    if (output) await checkOutputFile('decrypt', output, values.force === true);
     const stored = await readObjectMetadata(
       (values.meta as string | undefined) ?? metadataPathFor(input),
     );
@@ -248,18 +249,6 @@ function readCustomerKey(
     throw new UsageError(`${command}: invalid SSE-C key: it is ${length} bytes, expected 32`);
   }
   return key;
-}
-
-function checkInputFile(command: string, path: string): void {
-  if (!existsSync(path)) throw new UsageError(`${command}: ${path} does not exist`);
-}
-
-function checkOutputFile(command: string, path: string, force: boolean): void {
-  if (!force && existsSync(path)) {
-    throw new UsageError(
-      `${command}: ${path} exists: pass --force to overwrite it or --out to choose another file`,
-    );
-  }
 }
 
 function defaultDecryptOutput(input: string): string {

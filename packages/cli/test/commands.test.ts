@@ -50,6 +50,27 @@ describe('key commands', () => {
     expect(result.errorLines[0]).toMatch(/^kmskit: .*new-key.*\(kms:NotSupported\)$/);
   });
 
+  it('key create names the key file', async () => {
+    const env = await isolatedEnv();
+    const result = await run(['key', 'create', 'new-key'], env);
+
+    expect(result.status).toBe(1);
+    expect(result.errorLines).toHaveLength(2);
+    expect(result.errorLines[1]).toBe(
+      `kmskit: cannot create key 'new-key': the builtin KMS has only its static key 'kmskit-default-key' and cannot create keys; use a KES or MinIO KMS connector to manage keys; kmskit reads that key from key file ${env.KMSKIT_CONFIG_DIR}/builtin.key (kms:NotSupported)`,
+    );
+  });
+
+  it('key delete names the variable', async () => {
+    const env = await isolatedEnv({ MINIO_KMS_SECRET_KEY: MINIO_TEST_KEY });
+    const result = await run(['key', 'delete', 'my-key'], env);
+
+    expect(result.errorLines).toHaveLength(1);
+    expect(result.errorLines[0]).toMatch(
+      /; kmskit reads that key from MINIO_KMS_SECRET_KEY \(kms:NotSupported\)$/,
+    );
+  });
+
   it('key delete is not supported', async () => {
     const env = await isolatedEnv({ MINIO_KMS_SECRET_KEY: MINIO_TEST_KEY });
     const result = await run(['key', 'delete', 'my-key'], env);

@@ -102,13 +102,13 @@ export class BuiltinConnector implements Connector {
   async createKey(request: { name: string }, _options: OperationOptions): Promise<void> {
     if (request.name === this.keyName) throw new KeyExistsError(request.name);
     throw new NotSupportedError(
-      `cannot create key '${request.name}': the builtin KMS has only its static key '${this.keyName}' (MINIO_KMS_SECRET_KEY) and cannot create keys; use a KES or MinIO KMS connector to manage keys`,
+      `cannot create key '${request.name}': the builtin KMS has only its static key '${this.keyName}' and cannot create keys; use a KES or MinIO KMS connector to manage keys`,
     );
   }
 
   async deleteKey(request: { name: string }, _options: OperationOptions): Promise<void> {
     throw new NotSupportedError(
-      `cannot delete key '${request.name}': the builtin KMS has only its static key '${this.keyName}' (MINIO_KMS_SECRET_KEY) and cannot delete keys; change the configured key instead`,
+      `cannot delete key '${request.name}': the builtin KMS has only its static key '${this.keyName}' and cannot delete keys; change the configured key instead`,
     );
   }
 

@@ -1,7 +1,9 @@
 /** `kmskit key create|list|delete`: master keys at the KMS. */
 
+import { NotSupportedError } from '@kmskit/core';
 import { expectPositionals, parseCount } from '../arguments.js';
 import type { Command, CommandGroup } from '../command.js';
+import type { ConfiguredKms } from '../kms-config.js';
 
 const create: Command = {
   name: 'key create',
@@ -16,8 +18,10 @@ const create: Command = {
   async run({ out, positionals, kms }) {
     expectPositionals('key create', positionals, ['name'], 1);
     const name = positionals[0]!;
-    const { kms: client } = await kms();
-    await client.createKey({ name });
+    const configured = await kms();
+    await configured.kms.createKey({ name }).catch((error: unknown) => {
+      throw withKeySource(error, configured);
+    });
     if (out.json) out.document({ created: name });
     else out.line(`created key '${name}'`);
   },
@@ -71,8 +75,10 @@ const remove: Command = {
   async run({ out, positionals, kms }) {
     expectPositionals('key delete', positionals, ['name'], 1);
     const name = positionals[0]!;
-    const { kms: client } = await kms();
-    await client.deleteKey({ name });
+    const configured = await kms();
+    await configured.kms.deleteKey({ name }).catch((error: unknown) => {
+      throw withKeySource(error, configured);
+    });
     if (out.json) out.document({ deleted: name });
     else out.line(`deleted key '${name}'`);
   },
@@ -84,3 +90,17 @@ export const keyCommands: CommandGroup = {
   summary: 'create, list and delete master keys',
   commands: [create, list, remove],
 };
+
+/**
+ * Adds where the builtin KMS's one key comes from to its `kms:NotSupported` errors, such as the
+ * default key file, since the connector itself cannot know. Other errors pass unchanged.
+ */
+function withKeySource(error: unknown, configured: ConfiguredKms): unknown {
+  if (configured.kms.type !== 'builtin' || !NotSupportedError.isInstance(error)) return error;
+  return new NotSupportedError(
+    `${error.message}; kmskit reads that key from ${configured.source}`,
+    {
+      cause: error,
+    },
+  );
+}

@@ -4,7 +4,15 @@
  * both the certificate and the key file are required.
  */
 
-import { type Env, KmsConfigurationError, parseEndpointList, readEnvSecret } from '@kmskit/core';
+import {
+  type Env,
+  isValidName,
+  KmsConfigurationError,
+  parseEndpointList,
+  readEnvSecret,
+} from '@kmskit/core';
+import { parseKesApiKey } from './kes-api-key.js';
+import { parseEndpoint } from './kes-endpoint.js';
 import type { KesConnectorOptions } from './kes-options.js';
 
 const ENDPOINT = 'MINIO_KMS_KES_ENDPOINT';
@@ -18,9 +26,14 @@ const CA_PATH = 'MINIO_KMS_KES_CAPATH';
 /**
  * Reads KES connector options from the environment. `MINIO_KMS_KES_API_KEY` and
  * `MINIO_KMS_KES_KEY_PASSWORD` may also come from a file named by the same variable with a
- * `_FILE` suffix.
+ * `_FILE` suffix. The endpoints, the key name and the API key are checked here as the factory
+ * checks them, so that their errors name the variable rather than the option.
  *
- * @throws {KmsConfigurationError} naming the variables when a rule is broken.
+ * NOTE: the files named by the certificate, key and CA variables are read by the factory, whose
+ * errors name the options `certFile`, `keyFile`, `keyPassword` and `caPath` and quote the path.
+ *
+ * @throws {KmsConfigurationError} naming the variables when a rule is broken or a value is
+ *   malformed. Messages never contain the API key.
  */
 export function kesOptionsFromEnv(env: Env): KesConnectorOptions {
   const endpointText = env[ENDPOINT];
@@ -37,10 +50,17 @@ export function kesOptionsFromEnv(env: Env): KesConnectorOptions {
       [ENDPOINT],
     );
   }
+  checkEndpoints(endpoints);
   const keyName = env[KEY_NAME];
   if (keyName === undefined || keyName.trim() === '') {
     throw new KmsConfigurationError(
       `missing ${KEY_NAME}: set it to the name of the default KES key`,
+      [KEY_NAME],
+    );
+  }
+  if (!isValidName(keyName.trim())) {
+    throw new KmsConfigurationError(
+      `${KEY_NAME} ${JSON.stringify(keyName.trim().slice(0, 100))} is not a valid KES key name: use 1 to 80 characters of 0-9, A-Z, a-z, '_' and '-', not starting or ending with '-'`,
       [KEY_NAME],
     );
   }
@@ -72,6 +92,11 @@ export function kesOptionsFromEnv(env: Env): KesConnectorOptions {
     options.keyFile = keyFile;
     if (password !== undefined) options.keyPassword = password;
   } else if (apiKey !== undefined) {
+    try {
+      parseKesApiKey(apiKey);
+    } catch (cause) {
+      throw new KmsConfigurationError(`${API_KEY}: ${(cause as Error).message}`, [API_KEY]);
+    }
     options.apiKey = apiKey;
   } else {
     throw new KmsConfigurationError(
@@ -83,4 +108,24 @@ export function kesOptionsFromEnv(env: Env): KesConnectorOptions {
   const caPath = env[CA_PATH];
   if (caPath !== undefined && caPath !== '') options.caPath = caPath;
   return options;
+}
+
+/** Checks each endpoint as the factory does: an https URL without credentials, listed once. */
+function checkEndpoints(endpoints: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const endpoint of endpoints) {
+    let url: string;
+    try {
+      url = parseEndpoint(endpoint).url;
+    } catch (cause) {
+      const reason = (cause as Error).message.replace(/^conn-kes: /, '');
+      throw new KmsConfigurationError(`${ENDPOINT}: ${reason}`, [ENDPOINT]);
+    }
+    if (seen.has(url)) {
+      throw new KmsConfigurationError(`${ENDPOINT} lists ${url} twice: list each KES server once`, [
+        ENDPOINT,
+      ]);
+    }
+    seen.add(url);
+  }
 }

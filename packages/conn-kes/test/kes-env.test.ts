@@ -107,6 +107,69 @@ describe('kesOptionsFromEnv', () => {
   });
 });
 
+describe('kesOptionsFromEnv values', () => {
+  const BAD_API_KEY = 'kes:v1:not-base64!';
+
+  it('names the API key variable', () => {
+    const error = failure({ ...BASE, MINIO_KMS_KES_API_KEY: BAD_API_KEY });
+    expect(error.variables).toEqual(['MINIO_KMS_KES_API_KEY']);
+    expect(error.message).toMatch(/^MINIO_KMS_KES_API_KEY: invalid KES API key: /);
+    expect(error.message).not.toContain('option');
+    expect(error.message).not.toContain('not-base64');
+  });
+
+  it('rejects a short API key', () => {
+    const error = failure({ ...BASE, MINIO_KMS_KES_API_KEY: API_KEY.slice(0, -4) });
+    expect(error.variables).toEqual(['MINIO_KMS_KES_API_KEY']);
+    expect(error.message).toMatch(/decodes to \d+ bytes, expected 33/);
+  });
+
+  it('names the endpoint variable', () => {
+    const error = failure({
+      ...BASE,
+      MINIO_KMS_KES_ENDPOINT: 'http://kes:7373',
+      MINIO_KMS_KES_API_KEY: API_KEY,
+    });
+    expect(error.variables).toEqual(['MINIO_KMS_KES_ENDPOINT']);
+    expect(error.message).toBe(
+      'MINIO_KMS_KES_ENDPOINT: invalid endpoint "http://kes:7373": KES requires https, got http',
+    );
+  });
+
+  it('rejects a repeated endpoint', () => {
+    const error = failure({
+      ...BASE,
+      MINIO_KMS_KES_ENDPOINT: 'https://kes:7373,https://kes:7373/',
+      MINIO_KMS_KES_API_KEY: API_KEY,
+    });
+    expect(error.variables).toEqual(['MINIO_KMS_KES_ENDPOINT']);
+    expect(error.message).toMatch(/lists https:\/\/kes:7373 twice/);
+  });
+
+  it('names the key name variable', () => {
+    const error = failure({
+      ...BASE,
+      MINIO_KMS_KES_KEY_NAME: 'my key',
+      MINIO_KMS_KES_API_KEY: API_KEY,
+    });
+    expect(error.variables).toEqual(['MINIO_KMS_KES_KEY_NAME']);
+    expect(error.message).toMatch(/^MINIO_KMS_KES_KEY_NAME "my key" is not a valid KES key name/);
+  });
+
+  it('registry reports the variable', async () => {
+    const registry = createConnectorRegistry().register(kesConnector);
+    const error = await registry
+      .createFromEnv({ ...BASE, MINIO_KMS_KES_API_KEY: BAD_API_KEY })
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+    expect(error).toBeInstanceOf(KmsConfigurationError);
+    expect((error as KmsConfigurationError).variables).toEqual(['MINIO_KMS_KES_API_KEY']);
+    expect((error as Error).message).toMatch(/^MINIO_KMS_KES_API_KEY: /);
+  });
+});
+
 describe('registry from the environment', () => {
   let server: KesTestServer;
   let directory: string;

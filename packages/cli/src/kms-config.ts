@@ -15,6 +15,7 @@ import {
   KMS_ENV_VARIABLES,
   type KmsKind,
 } from '@kmskit/core';
+import { nameEnvironmentVariables } from './config-errors.js';
 import { keyFilePermissionWarning, loadOrCreateKeyFile } from './key-file.js';
 
 /** A KMS client and a description of where its configuration came from. */
@@ -67,7 +68,7 @@ export async function createConfiguredKms(
   if (env[CONNECTOR_TYPE_VARIABLE]) {
     const registry = await createCliRegistry();
     return {
-      kms: await registry.createFromEnv(env),
+      kms: await createFromEnv(registry, env),
       source: `${CONNECTOR_TYPE_VARIABLE}=${env[CONNECTOR_TYPE_VARIABLE]}`,
     };
   }
@@ -82,16 +83,19 @@ export async function createConfiguredKms(
         'warning: both MINIO_KMS_SECRET_KEY and MINIO_KMS_SECRET_KEY_FILE are set: using MINIO_KMS_SECRET_KEY (MinIO refuses to start with both)',
       );
       const { MINIO_KMS_SECRET_KEY_FILE: _ignored, ...rest } = env;
-      return { kms: await registry.createFromEnv(rest), source: 'MINIO_KMS_SECRET_KEY' };
+      return { kms: await createFromEnv(registry, rest), source: 'MINIO_KMS_SECRET_KEY' };
     }
     const source = isPresent(env, 'MINIO_KMS_SECRET_KEY')
       ? 'MINIO_KMS_SECRET_KEY'
       : `MINIO_KMS_SECRET_KEY_FILE (${env.MINIO_KMS_SECRET_KEY_FILE})`;
-    return { kms: await registry.createFromEnv(env), source };
+    return { kms: await createFromEnv(registry, env), source };
   }
   if (kind) {
     const variable = KMS_ENV_VARIABLES[kind][0]!;
-    return { kms: await registry.createFromEnv(env), source: `${variable}=${env[variable] ?? ''}` };
+    return {
+      kms: await createFromEnv(registry, env),
+      source: `${variable}=${env[variable] ?? ''}`,
+    };
   }
 
   const file = await loadOrCreateKeyFile(env);
@@ -103,6 +107,15 @@ export async function createConfiguredKms(
     return { kms, source: `key file ${file.path}` };
   } catch (error) {
     throw new Error(`the key file ${file.path} is invalid: ${(error as Error).message}`);
+  }
+}
+
+/** Creates the KMS the environment configures, with errors that name the variables. */
+async function createFromEnv(registry: ConnectorRegistry, env: Env): Promise<KMS> {
+  try {
+    return await registry.createFromEnv(env);
+  } catch (error) {
+    throw nameEnvironmentVariables(error);
   }
 }
 

@@ -15,6 +15,7 @@ import { type CliIo, Output } from './cli-io.js';
 import type { Command, CommandGroup } from './command.js';
 import { findEntry, isGroup } from './command-table.js';
 import { versionCommand } from './commands/version-command.js';
+import { tlsTrustHint } from './config-errors.js';
 import { commandHelp, groupHelp, mainHelp } from './help.js';
 import { type ConfiguredKms, createConfiguredKms } from './kms-config.js';
 
@@ -60,7 +61,12 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
     });
     return EXIT_CODES.success;
   } catch (error) {
-    fullIo.stderr.write(`kmskit: ${describeError(error)}\n`);
+    const connectorType = await configured?.then(
+      ({ kms }) => kms.type,
+      () => undefined,
+    );
+    const hint = tlsTrustHint(error, connectorType);
+    fullIo.stderr.write(`kmskit: ${describeError(error)}${hint ? `; ${hint}` : ''}\n`);
     return error instanceof ReportedFailure ? EXIT_CODES.failure : exitCodeOf(error);
   } finally {
     if (configured) {

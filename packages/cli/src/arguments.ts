@@ -37,7 +37,7 @@ export function parseCommandArguments(
 ): ParsedArguments {
   try {
     const { values, positionals } = parseArgs({
-      args: [...args],
+      args: joinNegativeValues(args, options),
       options: { ...COMMON_OPTIONS, ...options },
       allowPositionals: true,
       strict: true,
@@ -172,12 +172,38 @@ export function parseContextOptions(
   return { ...context };
 }
 
+/**
+ * Joins `--option -1` into `--option=-1` for options that take a value. `parseArgs` rejects a
+ * value that starts with '-' as ambiguous, but a negative number is meant as the value, and the
+ * option's own check then explains which values are valid.
+ */
+function joinNegativeValues(args: readonly string[], options: OptionSpecs): string[] {
+  const joined: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index]!;
+    const next = args[index + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      index++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
+}
+
 function parseErrorText(error: unknown): string {
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const option = /'([^']+)'/.exec(message)?.[1];
     return `unknown option ${option ?? ''}`.trim();
+  }
+  const ambiguous = /^Option '([^']+)' argument is ambiguous/.exec(message);
+  if (ambiguous) {
+    const option = ambiguous[1];
+    return `${option} needs a value: pass it as ${option}=VALUE when it starts with '-'`;
   }
   // Node's other parse messages are one sentence that names the option; keep that sentence.
   return message.split('. ')[0]!.replace(/\.$/, '');

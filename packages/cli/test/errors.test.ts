@@ -23,7 +23,22 @@ const USAGE_CASES: Array<[string[], RegExp]> = [
   [['key', 'create'], /key create: missing <name>/],
   [['key', 'create', 'a', 'b'], /key create: unexpected argument "b"/],
   [['key', 'list', '--limit', 'ten'], /key list: invalid --limit "ten"/],
-  [['key', 'list', '--limit', '-1'], /key list: /],
+  [
+    ['key', 'list', '--limit', '-1'],
+    /^kmskit: key list: invalid --limit "-1": expected a non-negative integer$/,
+  ],
+  [
+    ['key', 'list', '--limit=-1'],
+    /^kmskit: key list: invalid --limit "-1": expected a non-negative integer$/,
+  ],
+  [
+    ['key', 'list', '--limit', '--json'],
+    /^kmskit: key list: --limit needs a value: pass it as --limit=VALUE when it starts with '-'/,
+  ],
+  [
+    ['dek', 'decrypt', 'my-key', 'YWJj', '--version', '-1'],
+    /^kmskit: dek decrypt: invalid --version "-1": expected an integer from 0 to 4294967295$/,
+  ],
   [['key', 'list', '--limit'], /key list: Option '--limit <value>' argument missing/],
   [['key', 'delete', '--force', 'x'], /key delete: unknown option --force/],
   [['dek', 'decrypt', 'my-key'], /dek decrypt: missing <ciphertext-base64>/],

@@ -68,8 +68,9 @@ export function builtinOptionsFromEnv(env: Env): BuiltinConnectorOptions {
 }
 
 function readSecretFile(path: string): string {
+  let text: string;
   try {
-    return readFileSync(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code ?? 'read failed';
     throw new KmsConfigurationError(
@@ -77,6 +78,13 @@ function readSecretFile(path: string): string {
       [SECRET_KEY_FILE],
     );
   }
+  if (text.trim() === '') {
+    throw new KmsConfigurationError(
+      `${SECRET_KEY_FILE} names ${JSON.stringify(path)}, which is empty: write '<name>:<base64 of 32 bytes>' into it`,
+      [SECRET_KEY_FILE],
+    );
+  }
+  return text;
 }
 
 function parse(text: string, variable: string): BuiltinConnectorOptions {

@@ -40,6 +40,9 @@ export function parseSecretKey(text: string): BuiltinSecretKey {
       `invalid builtin secret key: expected a string, got ${text === null ? 'null' : typeof text}`,
     );
   }
+  if (text.trim() === '') {
+    throw new TypeError(`invalid builtin secret key: the value is empty; ${FORMAT_HINT}`);
+  }
   const colon = text.indexOf(':');
   if (colon < 0) {
     throw new TypeError(

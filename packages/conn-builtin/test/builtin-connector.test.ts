@@ -364,6 +364,8 @@ describe('builtin secret hiding', () => {
 
   it('names the format and fix', () => {
     expect(() => parseSecretKey('my-key')).toThrow(/no ':' separates name and key/);
+    expect(() => parseSecretKey('')).toThrow(/^invalid builtin secret key: the value is empty; /);
+    expect(() => parseSecretKey(' \n')).toThrow(/the value is empty/);
     expect(() => parseSecretKey('my-key:AAAA')).toThrow(/"my-key".*3 bytes, expected 32/);
     expect(() => parseSecretKey(`${MY_KEY_BASE64}:x`)).toThrow(/name looks like a key/);
     expect(() => parseSecretKey('my-key:a b')).toThrow(/<key name>:<base64 of 32 bytes>/);

@@ -120,6 +120,19 @@ describe('builtin fromEnv', () => {
     );
     expect(unnamed.message).toMatch(/key name before ':' is empty/);
   });
+
+  it('names an empty key file', () => {
+    for (const content of ['', '\n']) {
+      const path = secretFile('empty', content);
+      const error = configurationError(() =>
+        builtinConnector.fromEnv({ MINIO_KMS_SECRET_KEY_FILE: path }),
+      );
+      expect(error.message).toBe(
+        `MINIO_KMS_SECRET_KEY_FILE names ${JSON.stringify(path)}, which is empty: write '<name>:<base64 of 32 bytes>' into it`,
+      );
+      expect(error.variables).toEqual(['MINIO_KMS_SECRET_KEY_FILE']);
+    }
+  });
 });
 
 describe('builtin registry', () => {

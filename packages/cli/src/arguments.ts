@@ -122,8 +122,8 @@ export function parseBase64Argument(
  * Builds a KMS context from `--context key=value` options and a `--context-json` object. A key
  * given twice is an error, because the KMS binds a data key to exactly one value per key.
  *
- * @throws {UsageError} for a pair without `=`, JSON that is not an object of strings, or a key
- *   given twice.
+ * @throws {UsageError} for a pair without `=`, JSON that is not an object of strings, an empty
+ *   key or a key given twice.
  */
 export function parseContextOptions(
   command: string,
@@ -131,7 +131,12 @@ export function parseContextOptions(
   json: string | undefined,
 ): Record<string, string> {
   const context: Record<string, string> = Object.create(null);
-  const add = (key: string, value: string) => {
+  const add = (key: string, value: string, option: string) => {
+    if (key === '') {
+      throw new UsageError(
+        `${command}: invalid ${option}: a context key is empty; use a non-empty key such as the bucket name`,
+      );
+    }
     if (Object.hasOwn(context, key)) {
       throw new UsageError(`${command}: context key ${JSON.stringify(key)} is given twice`);
     }
@@ -156,7 +161,7 @@ export function parseContextOptions(
           `${command}: invalid --context-json: the value of ${JSON.stringify(key)} is not a string`,
         );
       }
-      add(key, value);
+      add(key, value, '--context-json');
     }
   }
 
@@ -167,7 +172,7 @@ export function parseContextOptions(
         `${command}: invalid --context ${JSON.stringify(pair)}: expected key=value`,
       );
     }
-    add(pair.slice(0, split), pair.slice(split + 1));
+    add(pair.slice(0, split), pair.slice(split + 1), `--context ${JSON.stringify(pair)}`);
   }
   return { ...context };
 }

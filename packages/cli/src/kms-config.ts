@@ -102,6 +102,11 @@ export async function createConfiguredKms(
   if (file.created) notice(`created a new builtin key at ${file.path} (mode 0600)`);
   const warning = keyFilePermissionWarning(file);
   if (warning) notice(warning);
+  if (file.secretKey.trim() === '') {
+    throw new Error(
+      `the key file ${file.path} is empty: delete it so that kmskit creates a new key, or write '<name>:<base64 of 32 bytes>' into it`,
+    );
+  }
   try {
     const kms = await createBuiltinKms(file.secretKey, registry);
     return { kms, source: `key file ${file.path}` };

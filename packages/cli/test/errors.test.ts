@@ -51,6 +51,14 @@ const USAGE_CASES: Array<[string[], RegExp]> = [
   [['dek', 'decrypt', 'my-key', 'YWJj', '--version', 'x'], /dek decrypt: invalid --version "x"/],
   [['dek', 'decrypt', 'my-key', 'YWJj', '--version', '4294967296'], /invalid --version/],
   [['dek', 'generate', '--context', 'novalue'], /invalid --context "novalue": expected key=value/],
+  [
+    ['dek', 'generate', '--context', '=v'],
+    /^kmskit: dek generate: invalid --context "=v": a context key is empty; use a non-empty key such as the bucket name$/,
+  ],
+  [
+    ['dek', 'decrypt', 'my-key', 'YWJj', '--context-json', '{"":"v"}'],
+    /^kmskit: dek decrypt: invalid --context-json: a context key is empty; /,
+  ],
   [['dek', 'generate', '--context-json', '{'], /invalid --context-json: not valid JSON/],
   [['dek', 'generate', '--context-json', '[]'], /invalid --context-json: expected a JSON object/],
   [['dek', 'generate', '--context-json', '{"a":1}'], /the value of "a" is not a string/],

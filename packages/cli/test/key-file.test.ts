@@ -70,6 +70,33 @@ describe('default key file', () => {
     expect(result.stderr).not.toContain('c2hvcnQ');
   });
 
+  it('reports an empty file', async () => {
+    const env = await isolatedEnv();
+    const path = defaultKeyFilePath(env);
+    await mkdir(env.KMSKIT_CONFIG_DIR!, { recursive: true, mode: 0o700 });
+    await writeFile(path, '', { mode: 0o600 });
+
+    const result = await run(['dek', 'generate'], env);
+
+    expect(result.status).toBe(1);
+    expect(result.errorLines).toEqual([
+      `kmskit: the key file ${path} is empty: delete it so that kmskit creates a new key, or write '<name>:<base64 of 32 bytes>' into it`,
+    ]);
+  });
+
+  it('names an empty MINIO_KMS_SECRET_KEY_FILE', async () => {
+    const secretFile = join(await temporaryDirectory(), 'secret');
+    await writeFile(secretFile, '\n', { mode: 0o600 });
+    const env = await isolatedEnv({ MINIO_KMS_SECRET_KEY_FILE: secretFile });
+
+    const result = await run(['key', 'list'], env);
+
+    expect(result.status).toBe(1);
+    expect(result.errorLines).toEqual([
+      `kmskit: invalid KMS configuration: MINIO_KMS_SECRET_KEY_FILE names ${JSON.stringify(secretFile)}, which is empty: write '<name>:<base64 of 32 bytes>' into it`,
+    ]);
+  });
+
   it('reports an unwritable directory', async () => {
     const root = await temporaryDirectory();
     await writeFile(join(root, 'file'), '');

@@ -57,7 +57,9 @@ export async function createCliRegistry(
  * key file, which is created on first use. Notices and warnings go to `notice`.
  *
  * `MINIO_KMS_SECRET_KEY` wins over `MINIO_KMS_SECRET_KEY_FILE` when both are set, with a warning,
- * because MinIO itself refuses to start with both.
+ * because MinIO itself refuses to start with both. A `MINIO_KMS_SECRET_KEY_FILE` that names no
+ * file counts as unset, as in MinIO, but gets a warning, because a mistyped path would otherwise
+ * switch keys silently.
  *
  * @throws {KmsConfigurationError} for invalid or conflicting variables.
  */
@@ -65,6 +67,17 @@ export async function createConfiguredKms(
   env: Env,
   notice: (text: string) => void,
 ): Promise<ConfiguredKms> {
+  const configured = await configure(env, notice);
+  const secretKeyFile = env.MINIO_KMS_SECRET_KEY_FILE;
+  if (secretKeyFile && !isPresent(env, 'MINIO_KMS_SECRET_KEY_FILE')) {
+    notice(
+      `warning: MINIO_KMS_SECRET_KEY_FILE names no file (${secretKeyFile}); using ${configured.source}`,
+    );
+  }
+  return configured;
+}
+
+async function configure(env: Env, notice: (text: string) => void): Promise<ConfiguredKms> {
   if (env[CONNECTOR_TYPE_VARIABLE]) {
     const registry = await createCliRegistry();
     return {

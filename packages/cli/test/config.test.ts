@@ -49,6 +49,40 @@ describe('configuration precedence', () => {
     ]);
   });
 
+  it('a missing key file variable warns', async () => {
+    const env = await isolatedEnv({ MINIO_KMS_SECRET_KEY_FILE: '/nonexistent/kmskit/secret' });
+    const result = await run(['key', 'list'], env);
+
+    expect(result.status).toBe(0);
+    expect(result.errorLines).toHaveLength(2);
+    expect(result.errorLines[1]).toBe(
+      `kmskit: warning: MINIO_KMS_SECRET_KEY_FILE names no file (/nonexistent/kmskit/secret); using key file ${defaultKeyFilePath(env)}`,
+    );
+  });
+
+  it('a missing key file variable beside the key', async () => {
+    const env = await isolatedEnv({
+      MINIO_KMS_SECRET_KEY: MINIO_TEST_KEY,
+      MINIO_KMS_SECRET_KEY_FILE: '/nonexistent/kmskit/secret',
+    });
+    const result = await run(['key', 'list'], env);
+
+    expect(result.stdout).toBe('my-key\n');
+    expect(result.errorLines).toEqual([
+      'kmskit: warning: MINIO_KMS_SECRET_KEY_FILE names no file (/nonexistent/kmskit/secret); using MINIO_KMS_SECRET_KEY',
+    ]);
+  });
+
+  it('an empty key file variable is quiet', async () => {
+    const env = await isolatedEnv({
+      MINIO_KMS_SECRET_KEY: MINIO_TEST_KEY,
+      MINIO_KMS_SECRET_KEY_FILE: '',
+    });
+    const result = await run(['key', 'list'], env);
+
+    expect(result.stderr).toBe('');
+  });
+
   it('a missing MINIO_KMS_SECRET_KEY_FILE counts as unset', async () => {
     const env = await isolatedEnv({ MINIO_KMS_SECRET_KEY_FILE: '/nonexistent/kmskit/secret' });
     const result = await run(['key', 'list'], env);

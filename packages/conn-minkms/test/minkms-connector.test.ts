@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKMS } from '@kmskit/core';
@@ -213,22 +213,32 @@ describe('MinKMS server certificates', () => {
 
   it('trusts a CA file and directory', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'kmskit-minkms-ca-'));
-    writeFileSync(join(directory, 'ca.pem'), pair.server.ca);
-    writeFileSync(join(directory, 'README'), 'not a certificate');
-    for (const caPath of [join(directory, 'ca.pem'), directory]) {
-      const connector = connectTo(pair.server, { ca: undefined, caPath });
-      const key = await createKMS({ connector }).generateKey({ name: 'my-key' });
-      await connector.close();
-      expect(key.ciphertext.length).toBeGreaterThan(0);
+    try {
+      writeFileSync(join(directory, 'ca.pem'), pair.server.ca);
+      writeFileSync(join(directory, 'README'), 'not a certificate');
+      for (const caPath of [join(directory, 'ca.pem'), directory]) {
+        const connector = connectTo(pair.server, { ca: undefined, caPath });
+        const key = await createKMS({ connector }).generateKey({ name: 'my-key' });
+        await connector.close();
+        expect(key.ciphertext.length).toBeGreaterThan(0);
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
     }
   });
 
   it('rejects a CA path without certificates', () => {
     const directory = mkdtempSync(join(tmpdir(), 'kmskit-minkms-empty-'));
-    expect(() => connectTo(pair.server, { caPath: directory })).toThrow(/holds no PEM certificate/);
-    expect(() => connectTo(pair.server, { caPath: join(directory, 'missing.pem') })).toThrow(
-      /ENOENT/,
-    );
+    try {
+      expect(() => connectTo(pair.server, { caPath: directory })).toThrow(
+        /holds no PEM certificate/,
+      );
+      expect(() => connectTo(pair.server, { caPath: join(directory, 'missing.pem') })).toThrow(
+        /ENOENT/,
+      );
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnectorRegistry, KmsConfigurationError } from '@kmskit/core';
@@ -40,16 +40,20 @@ describe('MinKMS environment', () => {
 
   it('reads the API key from a file', () => {
     const directory = mkdtempSync(join(tmpdir(), 'kmskit-minkms-env-'));
-    const file = join(directory, 'api-key');
-    writeFileSync(file, `${API_KEY}\n`);
-    const options = minkmsOptionsFromEnv({
-      ...BASE,
-      MINIO_KMS_API_KEY: undefined,
-      MINIO_KMS_API_KEY_FILE: file,
-    });
-    expect((options.apiKey as MinkmsApiKey).identity).toBe(
-      'h1:Rvxa7nj8zkL48CeDkN6LhpX-K7KK6uhIhpBOcTHNhWw',
-    );
+    try {
+      const file = join(directory, 'api-key');
+      writeFileSync(file, `${API_KEY}\n`);
+      const options = minkmsOptionsFromEnv({
+        ...BASE,
+        MINIO_KMS_API_KEY: undefined,
+        MINIO_KMS_API_KEY_FILE: file,
+      });
+      expect((options.apiKey as MinkmsApiKey).identity).toBe(
+        'h1:Rvxa7nj8zkL48CeDkN6LhpX-K7KK6uhIhpBOcTHNhWw',
+      );
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('reads the kmskit CA path', () => {
@@ -91,13 +95,18 @@ describe('MinKMS environment', () => {
 
 describe('MinKMS registry definition', () => {
   let pair: Awaited<ReturnType<typeof startPair>>;
+  let directory: string;
   let caPath: string;
   beforeAll(async () => {
     pair = await startPair({ keys: ['minio-default-key'] });
-    caPath = join(mkdtempSync(join(tmpdir(), 'kmskit-minkms-reg-')), 'ca.pem');
+    directory = mkdtempSync(join(tmpdir(), 'kmskit-minkms-reg-'));
+    caPath = join(directory, 'ca.pem');
     writeFileSync(caPath, pair.server.ca);
   });
-  afterAll(() => pair.close());
+  afterAll(async () => {
+    rmSync(directory, { recursive: true, force: true });
+    await pair.close();
+  });
 
   it('creates a working KMS from the environment', async () => {
     const registry = createConnectorRegistry().register(minkmsConnector);

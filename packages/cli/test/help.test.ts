@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { allCommands } from '../src/command-table.js';
 import { isolatedEnv, run } from './helpers.js';
 
 const COMMANDS = [
@@ -66,5 +68,19 @@ describe('help', () => {
     const env = await isolatedEnv();
     const result = await run(['dek', 'generate', '--help'], env);
     expect(result.stdout).toContain('only command that prints a plaintext data key');
+  });
+});
+
+describe('README', () => {
+  it('lists every command', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const start = readme.indexOf('## Commands');
+    const table = readme.slice(start, readme.indexOf('\n### ', start));
+
+    const names = allCommands().map((command) => command.name);
+    expect(names).toHaveLength(11);
+    for (const name of names) {
+      expect(table, name).toMatch(new RegExp(`^\\| \`kmskit ${name}[ \`]`, 'm'));
+    }
   });
 });

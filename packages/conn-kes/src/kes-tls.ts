@@ -37,7 +37,7 @@ export function loadClientCertificate(options: {
   }
   if (certificate.ca) {
     throw new TypeError(
-      `${PREFIX} option \`${certText.option}\` holds a CA certificate (CA:TRUE): KES cannot identify a client by it; issue a client certificate with CA:FALSE`,
+      `${PREFIX} option \`${certText.option}\` is a CA certificate (CA:TRUE): KES cannot identify a client by it; issue a client certificate with CA:FALSE`,
     );
   }
 
@@ -59,7 +59,7 @@ export function loadClientCertificate(options: {
 /**
  * Returns the CA certificates to trust, or `undefined` for Node's default roots.
  *
- * @throws {TypeError} when `caPath` cannot be read or holds no certificate.
+ * @throws {TypeError} when `caPath` cannot be read or contains no certificate.
  */
 export function loadCertificateAuthorities(options: {
   ca?: string | readonly string[] | undefined;
@@ -108,7 +108,7 @@ function readCaPath(path: string): string[] {
   }
   if (certificates.length === 0) {
     throw new TypeError(
-      `${PREFIX} option \`caPath\` ${JSON.stringify(path)} holds no PEM certificate: point it at a CA file or a directory of them`,
+      `${PREFIX} option \`caPath\` ${JSON.stringify(path)} contains no PEM certificate: point it at a CA file or a directory of them`,
     );
   }
   return certificates;
@@ -117,7 +117,7 @@ function readCaPath(path: string): string[] {
 function certificateBlocks(text: string, option: string): string[] {
   const blocks = text.match(CERTIFICATE_BLOCK) ?? [];
   if (blocks.length === 0) {
-    throw new TypeError(`${PREFIX} option \`${option}\` holds no PEM certificate`);
+    throw new TypeError(`${PREFIX} option \`${option}\` contains no PEM certificate`);
   }
   return blocks;
 }

@@ -118,7 +118,7 @@ describe('certificate authentication', () => {
     const empty = join(directory, 'empty-ca.pem');
     writeFileSync(empty, '');
     expect(() => connectTo(server, { ca: undefined, caPath: empty })).toThrow(
-      /holds no PEM certificate/,
+      /contains no PEM certificate/,
     );
   });
 

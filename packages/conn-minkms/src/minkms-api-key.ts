@@ -183,7 +183,7 @@ function identityOfSpki(spki: Uint8Array): string {
 function parseEd25519(text: string, seed: Uint8Array): MinkmsApiKey {
   if (seed.length !== 32) {
     throw new TypeError(
-      `invalid MinKMS API key: a 'k1:' key holds a 32-byte Ed25519 seed, this one decodes to ${seed.length} bytes`,
+      `invalid MinKMS API key: a 'k1:' key contains a 32-byte Ed25519 seed, this one decodes to ${seed.length} bytes`,
     );
   }
   const der = new Uint8Array(ED25519_PKCS8_PREFIX.length + 32);
@@ -201,7 +201,7 @@ function parseEcdsa(text: string, scalar: Uint8Array): MinkmsApiKey {
   const curve = CURVES[scalar.length];
   if (!curve) {
     throw new TypeError(
-      `invalid MinKMS API key: a 'k2:' key holds an ECDSA scalar of 32 (P-256), 48 (P-384) or 66 (P-521) bytes, this one decodes to ${scalar.length} bytes`,
+      `invalid MinKMS API key: a 'k2:' key contains an ECDSA scalar of 32 (P-256), 48 (P-384) or 66 (P-521) bytes, this one decodes to ${scalar.length} bytes`,
     );
   }
   let point: Buffer;

@@ -13,7 +13,7 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE
  *
  * @param caPath a PEM file, or a directory whose files are read as PEM; files without a
  *   certificate in a directory are skipped.
- * @throws {TypeError} when `caPath` cannot be read or holds no certificate.
+ * @throws {TypeError} when `caPath` cannot be read or contains no certificate.
  */
 export function loadTrustedCertificates(
   ca: readonly string[],
@@ -60,7 +60,7 @@ function readCaPath(caPath: string): string[] {
   }
   if (certificates.length === 0) {
     throw new TypeError(
-      `the MinKMS CA path ${JSON.stringify(caPath)} holds no PEM certificate: point it at the CA that signed the server certificate`,
+      `the MinKMS CA path ${JSON.stringify(caPath)} contains no PEM certificate: point it at the CA that signed the server certificate`,
     );
   }
   return certificates;

@@ -93,7 +93,7 @@ export function resolveOptions(options: MinkmsConnectorOptions): ResolvedMinkmsO
 
   if (typeof options.enclave !== 'string') {
     throw new TypeError(
-      `${PREFIX} option \`enclave\` must be a string: the MinKMS enclave that holds the keys, or '' for none`,
+      `${PREFIX} option \`enclave\` must be a string: the MinKMS enclave that contains the keys, or '' for none`,
     );
   }
   if (options.enclave !== '') assertValidName(options.enclave, 'enclave');

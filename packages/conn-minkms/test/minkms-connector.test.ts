@@ -231,7 +231,7 @@ describe('MinKMS server certificates', () => {
     const directory = mkdtempSync(join(tmpdir(), 'kmskit-minkms-empty-'));
     try {
       expect(() => connectTo(pair.server, { caPath: directory })).toThrow(
-        /holds no PEM certificate/,
+        /contains no PEM certificate/,
       );
       expect(() => connectTo(pair.server, { caPath: join(directory, 'missing.pem') })).toThrow(
         /ENOENT/,

@@ -16,7 +16,7 @@ const HEX = '0123456789abcdef';
 /**
  * Encodes a context as MinIO's `Context.MarshalText` does.
  *
- * @throws {InvalidContextError} when a value is not a string or a string holds an unpaired UTF-16
+ * @throws {InvalidContextError} when a value is not a string or a string contains an unpaired UTF-16
  *   surrogate, which has no UTF-8 encoding.
  * @example encodeContext({ bucket: 'bucket/object' }) // bytes of {"bucket":"bucket/object"}
  */

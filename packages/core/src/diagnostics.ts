@@ -12,7 +12,7 @@ import type { CallOutcome } from './metrics.js';
 /** Name of the channel that carries a `KmsCallEvent` for every finished call. */
 export const KMS_CALL_CHANNEL = 'kmskit:kms:call';
 
-/** What the `KMS` client publishes when a call ends. */
+/** The event the `KMS` client publishes when a call ends. */
 export interface KmsCallEvent {
   /** The `id` of the `KMS` client that made the call. */
   clientId: string;
@@ -20,7 +20,7 @@ export interface KmsCallEvent {
   operation: KmsOperation;
   /** The connector's `type`, such as `builtin`. */
   connectorType: string;
-  /** How the call ended. */
+  /** The outcome of the call. */
   outcome: CallOutcome;
   /** The `KmsError` code when the call failed. */
   errorCode?: string;

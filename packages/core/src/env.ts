@@ -1,6 +1,6 @@
 /**
- * MinIO's KMS environment variables: which kind of KMS they configure, by MinIO's rules. Each
- * connector package parses its own variables; core only knows the names and the groups.
+ * MinIO's KMS environment variables and the kind of KMS they configure, by MinIO's rules. Each
+ * connector package parses its own variables, and core defines only the names and the groups.
  */
 
 import { existsSync, readFileSync } from 'node:fs';
@@ -124,7 +124,7 @@ export function readEnvSecret(env: Env, name: string): string | undefined {
   }
 }
 
-/** The most endpoints an endpoint list may expand to; real deployments need a few dozen. */
+/** Maximum number of endpoints an endpoint list may expand to. */
 export const MAX_ENDPOINTS = 1000;
 
 /**

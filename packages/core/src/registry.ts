@@ -1,7 +1,7 @@
 /**
  * The connector registry: an instance that an application fills with the connector definitions it
- * installed, then asks for a `KMS`. There is no global registry, and importing a package registers
- * nothing.
+ * installed, then uses to create a `KMS`. There is no global registry, and importing a package
+ * registers nothing.
  */
 
 import type { Connector } from './connector.js';

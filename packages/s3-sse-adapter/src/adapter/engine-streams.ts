@@ -6,6 +6,7 @@
 import type { Duplex } from 'node:stream';
 import type { DareEngine } from '../dare/index.js';
 import { engineToNodeTransform } from '../dare/node-streams.js';
+import { engineToTransformStream } from '../dare/web-streams.js';
 
 /**
  * Wraps an engine in a Node.js transform that respects the reader's backpressure. `mapError`
@@ -26,28 +27,5 @@ export function engineWebStream(
   mapError: (error: unknown) => unknown = (error) => error,
   cleanup: () => void = () => {},
 ): TransformStream<Uint8Array, Uint8Array> {
-  const run = (step: () => void) => {
-    try {
-      step();
-    } catch (error) {
-      cleanup();
-      throw mapError(error);
-    }
-  };
-  return new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      run(() => engine.write(chunk, (bytes) => controller.enqueue(plain(bytes))));
-    },
-    flush(controller) {
-      run(() => engine.end((bytes) => controller.enqueue(plain(bytes))));
-      cleanup();
-    },
-  });
-}
-
-/** Node's `Buffer` is a `Uint8Array` subclass; Web consumers get plain arrays. */
-function plain(bytes: Uint8Array): Uint8Array {
-  return bytes.constructor === Uint8Array
-    ? bytes
-    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return engineToTransformStream(engine, 'engineWebStream', { mapError, cleanup });
 }

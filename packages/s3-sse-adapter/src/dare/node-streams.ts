@@ -4,7 +4,7 @@ import { DareDecryptor } from './decryptor.js';
 import { DareEncryptor } from './encryptor.js';
 import { DareError } from './errors.js';
 import type { DareDecryptOptions, DareEncryptOptions } from './options.js';
-import type { DareEngine } from './web-streams.js';
+import type { DareEngine, EngineStreamHooks } from './web-streams.js';
 
 let nodeStream: typeof NodeStream | undefined;
 
@@ -26,14 +26,6 @@ function loadNodeStream(fn: string): typeof NodeStream {
   }
   nodeStream = stream;
   return stream;
-}
-
-/** Hooks of `engineToNodeTransform`. */
-export interface EngineStreamHooks {
-  /** Turns an engine failure into the error the stream fails with. */
-  mapError?: (error: unknown) => unknown;
-  /** Runs once when the stream ends, fails or is destroyed, for example to wipe keys. */
-  cleanup?: () => void;
 }
 
 /**

@@ -8,6 +8,14 @@ export interface DareEngine {
   end(emit: (bytes: Uint8Array) => void): void;
 }
 
+/** Hooks of the stream wrappers around an engine. */
+export interface EngineStreamHooks {
+  /** Turns an engine failure into the error the stream fails with. */
+  mapError?: (error: unknown) => unknown;
+  /** Runs once when the stream ends, fails or is destroyed, for example to wipe keys. */
+  cleanup?: () => void;
+}
+
 /**
  * Wraps an engine in a Web `TransformStream` of `Uint8Array` chunks.
  *
@@ -17,16 +25,31 @@ export interface DareEngine {
 export function engineToTransformStream(
   engine: DareEngine,
   fn: string,
+  hooks: EngineStreamHooks = {},
 ): TransformStream<Uint8Array, Uint8Array> {
+  const mapError = hooks.mapError ?? ((error: unknown) => error);
+  const cleanup = hooks.cleanup ?? (() => {});
+  const run = (step: () => void) => {
+    try {
+      step();
+    } catch (error) {
+      cleanup();
+      throw mapError(error);
+    }
+  };
+
   return new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, controller) {
-      if (!(chunk instanceof Uint8Array)) {
-        throw new TypeError(`${fn}: chunks must be Uint8Array, got ${typeof chunk}`);
-      }
-      engine.write(chunk, (bytes) => controller.enqueue(plain(bytes)));
+      run(() => {
+        if (!(chunk instanceof Uint8Array)) {
+          throw new TypeError(`${fn}: chunks must be Uint8Array, got ${typeof chunk}`);
+        }
+        engine.write(chunk, (bytes) => controller.enqueue(plain(bytes)));
+      });
     },
     flush(controller) {
-      engine.end((bytes) => controller.enqueue(plain(bytes)));
+      run(() => engine.end((bytes) => controller.enqueue(plain(bytes))));
+      cleanup();
     },
   });
 }

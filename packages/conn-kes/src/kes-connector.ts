@@ -24,7 +24,7 @@ export interface KesConnector extends Connector {
   close(): Promise<void>;
 }
 
-/** What the KES connector supports. */
+/** The KES connector's capabilities. */
 export const KES_CAPABILITIES: ConnectorCapabilities = Object.freeze({
   createKey: true,
   deleteKey: true,

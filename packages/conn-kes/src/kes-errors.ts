@@ -36,7 +36,7 @@ export interface KesErrorScope {
 }
 
 /**
- * How a failed attempt affects the call: `next` moves on to the next endpoint, `stop` ends the
+ * The effect of a failed attempt on the call: `next` moves on to the next endpoint, `stop` ends the
  * call with this error.
  */
 export type KesFailover = 'next' | 'stop';

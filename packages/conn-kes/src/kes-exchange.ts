@@ -17,7 +17,7 @@ export interface KesHttpResponse {
   body: string;
 }
 
-/** How an exchange ended without a response. */
+/** The way an exchange ended without a response. */
 export interface KesExchangeFailure {
   /** The error from undici, or the reason passed to `end`. */
   cause: unknown;

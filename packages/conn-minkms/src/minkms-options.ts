@@ -104,8 +104,9 @@ export function resolveOptions(options: MinkmsConnectorOptions): ResolvedMinkmsO
     assertValidName(options.defaultKeyId, 'key');
   }
 
-  const ca =
-    options.ca === undefined ? [] : typeof options.ca === 'string' ? [options.ca] : [...options.ca];
+  let ca: string[] = [];
+  if (typeof options.ca === 'string') ca = [options.ca];
+  else if (options.ca !== undefined) ca = [...options.ca];
   if (ca.some((pem) => typeof pem !== 'string' || !pem.includes('-----BEGIN CERTIFICATE-----'))) {
     throw new TypeError(
       `${PREFIX} option \`ca\` must be PEM certificates ('-----BEGIN CERTIFICATE-----')`,

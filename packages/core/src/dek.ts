@@ -40,7 +40,7 @@ export class DataKey implements DataKeyFields {
     return this.#plaintext;
   }
 
-  /** Overwrites the plaintext with zeros and forgets it. */
+  /** Overwrites the plaintext with zeros and drops the reference to it. */
   zero(): void {
     this.#plaintext?.fill(0);
     this.#plaintext = undefined;
